@@ -1,0 +1,80 @@
+from django import forms
+from django.utils import timezone
+
+from agencies.models import IncidentType
+from roster.models import Peer
+
+
+class ActivationForm(forms.Form):
+    incident_type = forms.ModelChoiceField(queryset=IncidentType.objects.none())
+    occurred_at = forms.DateTimeField(
+        label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    location = forms.CharField(
+        max_length=120, label="General location", help_text="No address of a person."
+    )
+    members_affected = forms.IntegerField(min_value=1, max_value=500, label="Members affected")
+    peers_needed = forms.IntegerField(min_value=1, max_value=50, label="Peers needed")
+    briefing = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Reaches the called-out peers; erased when the activation closes.",
+    )
+    consent_confirmed = forms.BooleanField(
+        required=False, label="The member gave express permission (where the type needs it)"
+    )
+    involved = forms.ModelMultipleChoiceField(
+        queryset=Peer.objects.none(),
+        required=False,
+        label="Peers involved in the incident (they will not be called)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    override_reason = forms.CharField(
+        max_length=300, required=False, label="Reason for more peers than the policy's limit"
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = agency.policy
+        self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
+            active=True
+        )
+        self.fields["involved"].queryset = (
+            Peer.objects.for_agency(agency).filter(status="active").select_related("person")
+        )
+        self.fields["involved"].label_from_instance = lambda p: p.person.full_name
+        limit = policy.max_peers_per_activation
+        self.fields["peers_needed"].initial = min(2, limit) if limit else 2
+        if limit:
+            self.fields["peers_needed"].help_text = f"The policy allows {limit} an incident."
+        self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class AddPeersForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=10, initial=1, label="More peers")
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class ExternalTeamForm(forms.Form):
+    consulted = forms.CharField(max_length=300, label="Consulted first")
+
+
+class AskPartnerForm(forms.Form):
+    partner = forms.ModelChoiceField(queryset=None, label="Partner agency")
+    count = forms.IntegerField(min_value=1, max_value=10, initial=1, label="Peers")
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agencies.models import Agency
+
+        self.fields["partner"].queryset = Agency.objects.filter(pk__in=[p.pk for p in partners])
+
+
+class OutreachForm(forms.Form):
+    employee_number = forms.CharField(max_length=30, label="Member's employee number")
+    reason = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reasons

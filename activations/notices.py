@@ -1,0 +1,170 @@
+"""The words of each activation notice, rendered when the outbox delivers it. A call-out carries
+the briefing only while the activation is open; a supervisor learns that the peer is on an
+assignment and nothing about the incident."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import User
+from notifications.models import Channel, Message
+from notifications.registry import Rendered, register
+from roster.models import Person
+
+from . import tokens
+from .models import Activation, CallOut, CallState, Status
+
+
+def _address(message: Message) -> str:
+    if message.recipient_type == "person":
+        person = Person.objects.filter(pk=message.recipient_id).first()
+        if person is None:
+            return ""
+        return person.phone if message.channel == Channel.SMS else person.email
+    user = User.objects.filter(pk=message.recipient_id, is_active=True).first()
+    if user is None:
+        return ""
+    if message.channel == Channel.SMS:
+        person = Person.objects.filter(user=user).exclude(phone="").first()
+        return person.phone if person else ""
+    return user.email
+
+
+def respond_url(call: CallOut) -> str:
+    token = tokens.make(callout_id=call.pk, agency_id=call.agency_id)
+    return settings.SITE_URL + reverse("activation_links:respond", args=[call.agency.slug, token])
+
+
+@register("callout", label="Call-out to a peer")
+def render_callout(message: Message) -> Rendered | None:
+    call = (
+        CallOut.objects.select_related("activation__incident_type", "agency__policy")
+        .filter(pk=message.subject_id)
+        .first()
+    )
+    if call is None or call.state != CallState.CALLED or call.activation.status != Status.OPEN:
+        return None
+    a = call.activation
+    when = timezone.localtime(a.occurred_at).strftime("%a %b %-d %H:%M")
+    url = respond_url(call)
+    title = call.agency.policy.team_name
+    if message.channel == Channel.SMS:
+        body = f"{title} call-out: {a.incident_type.label}, {a.location}, {when}. Answer: {url}"
+        return Rendered(to=_address(message), subject="", body=body)
+    body = (
+        f"The {title} is activated.\n\n"
+        f"Incident: {a.incident_type.label}\nWhen: {when}\nWhere (general): {a.location}\n"
+        f"Members affected: {a.members_affected}\n"
+        + (f"\nBriefing:\n{a.briefing}\n" if a.briefing else "")
+        + f"\nAccept or decline here (no sign-in needed; the link works for 24 hours):\n{url}\n"
+    )
+    return Rendered(to=_address(message), subject=f"{title} call-out", body=body)
+
+
+@register("supervisor_notice", label="Peer on assignment (to their supervisor)")
+def render_supervisor(message: Message) -> Rendered | None:
+    call = (
+        CallOut.objects.select_related("peer__person", "agency__policy")
+        .filter(pk=message.subject_id)
+        .first()
+    )
+    if call is None:
+        return None
+    policy = call.agency.policy
+    body = (
+        f"{call.peer.person.full_name} is on a {policy.team_name} assignment as of "
+        f"{timezone.localtime(call.responded_at):%H:%M on %b %-d}.\n\n"
+        "No detail of the assignment is shared."
+    )
+    return Rendered(to=_address(message), subject=f"{policy.team_name} assignment", body=body)
+
+
+def _activation(message: Message) -> Activation | None:
+    return (
+        Activation.objects.select_related("incident_type", "agency__policy")
+        .filter(pk=message.subject_id)
+        .first()
+    )
+
+
+def _link(a: Activation) -> str:
+    return settings.SITE_URL + reverse("activations:detail", args=[a.agency.slug, a.pk])
+
+
+@register("activation_notice", label="Team activated (to coordinators and team leaders)")
+def render_activation_notice(message: Message) -> Rendered | None:
+    a = _activation(message)
+    if a is None or a.status != Status.OPEN:
+        return None
+    text = f"The {a.agency.policy.team_name} is activated for: {a.incident_type.label}."
+    return Rendered(to=_address(message), subject="Team activated", body=text)
+
+
+@register("activation_request", label="Activation requested (to the coordinator)")
+def render_request(message: Message) -> Rendered | None:
+    a = _activation(message)
+    if a is None or a.status != Status.REQUESTED:
+        return None
+    text = f"Activation requested: {a.incident_type.label}. Approve or decline: {_link(a)}"
+    return Rendered(to=_address(message), subject="Activation requested", body=text)
+
+
+@register("coordinator_alert", label="Not enough peers (to the coordinator)")
+def render_alert(message: Message) -> Rendered | None:
+    a = _activation(message)
+    if a is None or a.status != Status.OPEN:
+        return None
+    text = (
+        f"Not enough peers have accepted the activation for {a.incident_type.label}, and nobody "
+        f"else is left to call. {_link(a)}"
+    )
+    return Rendered(to=_address(message), subject="Activation short of peers", body=text)
+
+
+@register("assistance_request", label="Request for peers from a partner agency")
+def render_assistance(message: Message) -> Rendered | None:
+    from .models import AssistanceRequest, AssistanceState
+
+    request = (
+        AssistanceRequest.objects.select_related(
+            "from_agency", "to_agency", "activation__incident_type"
+        )
+        .filter(pk=message.subject_id)
+        .first()
+    )
+    if request is None or request.state != AssistanceState.REQUESTED:
+        return None
+    url = settings.SITE_URL + reverse("activations:partner_requests", args=[request.to_agency.slug])
+    text = (
+        f"{request.from_agency.name} asks for {request.peers_requested} peer(s) for: "
+        f"{request.activation.incident_type.label}. Approve or decline: {url}"
+    )
+    return Rendered(to=_address(message), subject="Request for peers", body=text)
+
+
+def _count_sent(message):
+    from .services.outreach import count_sent
+
+    count_sent(message)
+
+
+@register("outreach", label="Team contact card", forget_after_send=True, on_sent=_count_sent)
+def render_outreach(message: Message) -> Rendered | None:
+    from .models import OutreachCount
+
+    bucket = (
+        OutreachCount.objects.select_related("agency__policy").filter(pk=message.subject_id).first()
+    )
+    if bucket is None:
+        return None
+    agency, policy = bucket.agency, bucket.agency.policy
+    lookup = settings.SITE_URL + reverse("roster:lookup", args=[agency.slug])
+    program = settings.SITE_URL + reverse("agencies:program", args=[agency.slug])
+    body = (
+        f"The {policy.team_name} of {agency.name} is here if you want to talk. It is always your "
+        f"choice, and nobody is told that you received this card.\n\n"
+        f"Who is on call now, and how to reach them: {lookup}\n"
+        f"The limits of confidentiality, the EAP and hotlines: {program}\n"
+        + (f"\n{policy.roster_distribution}\n" if policy.roster_distribution else "")
+    )
+    return Rendered(to=_address(message), subject=f"{policy.team_name}: how to reach us", body=body)

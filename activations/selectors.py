@@ -1,0 +1,52 @@
+from django.db.models import Count, Q, QuerySet
+
+from agencies.models import Agency
+from roster.models import Peer
+
+from .models import Activation, CallOut, CallState
+
+
+def activations_for(*, agency: Agency, user_id: int, sees_all: bool) -> QuerySet[Activation]:
+    """Coordinators and command see every activation; anyone else only what they asked for."""
+    qs = Activation.objects.for_agency(agency).select_related("incident_type")
+    if not sees_all:
+        qs = qs.filter(requested_by_id=user_id)
+    return qs.annotate(
+        accepted=Count("callouts", filter=Q(callouts__state=CallState.ACCEPTED)),
+        waiting=Count("callouts", filter=Q(callouts__state=CallState.CALLED)),
+    )
+
+
+def get_activation(*, agency: Agency, pk: int, user_id: int, sees_all: bool) -> Activation:
+    return activations_for(agency=agency, user_id=user_id, sees_all=sees_all).get(pk=pk)
+
+
+def callouts_of(*, activation: Activation) -> QuerySet[CallOut]:
+    return activation.callouts.select_related("peer__person", "peer__agency")
+
+
+def involved_choices(*, agency: Agency) -> QuerySet[Peer]:
+    return (
+        Peer.objects.for_agency(agency)
+        .filter(status="active")
+        .select_related("person")
+        .order_by("person__last_name")
+    )
+
+
+def partner_requests(*, agency: Agency):
+    """Requests this agency made or received: the one record both sides see."""
+    from django.db.models import Q
+
+    from .models import AssistanceRequest
+
+    return (
+        AssistanceRequest.objects.filter(Q(from_agency=agency) | Q(to_agency=agency))
+        .select_related("from_agency", "to_agency", "activation__incident_type")
+        .prefetch_related("callout_set__peer__person")
+        .order_by("-created_at")
+    )
+
+
+def get_partner_request(*, agency: Agency, pk: int):
+    return partner_requests(agency=agency).get(pk=pk)

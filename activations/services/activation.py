@@ -1,0 +1,216 @@
+"""Opening, approving and closing an activation, under the agency's own chain and limits."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activations.models import Activation, CallState, Status
+from agencies.choices import ChainStep, TeamRoleKind
+from agencies.models import Agency, IncidentType, User
+from agencies.selectors import role_title
+from notifications.models import Channel
+from notifications.services import cancel_for, queue
+from roster.models import Peer
+
+from .callouts import alert_coordinators, fill, outstanding, settle_time
+
+
+def may_open(policy, roles: frozenset[str]) -> bool:
+    return bool(set(policy.activation_roles) & roles)
+
+
+def may_request(policy, roles: frozenset[str]) -> bool:
+    return bool(set(policy.activation_request_roles) & roles) and not may_open(policy, roles)
+
+
+def _check_limit(policy, needed: int, roles: frozenset[str], reason: str) -> bool:
+    """True when the number is beyond the policy's limit and the override is taken."""
+    limit = policy.max_peers_per_activation
+    if limit is None or needed <= limit:
+        return False
+    if not set(policy.limit_override_roles) & roles:
+        who = policy.limit_override_title or ", ".join(
+            role_title(policy, r) for r in policy.limit_override_roles
+        )
+        raise PermissionDenied(
+            f"The policy allows at most {limit} peers an incident"
+            + (f"; only {who} may call more." if who else ".")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why more peers than the policy's limit are needed."})
+    return True
+
+
+@transaction.atomic
+def create(
+    *,
+    agency: Agency,
+    actor: User,
+    roles: frozenset[str],
+    incident_type: IncidentType,
+    occurred_at: datetime,
+    location: str,
+    members_affected: int,
+    briefing: str,
+    peers_needed: int,
+    consent_confirmed: bool = False,
+    involved: list[Peer] | None = None,
+    override_reason: str = "",
+) -> Activation:
+    """Open the activation (a role the policy lets open) or record the request (a role the
+    policy lets ask) for the coordinator to approve."""
+    policy = agency.policy
+    opening = may_open(policy, roles)
+    if not opening and not may_request(policy, roles):
+        raise PermissionDenied("Your role cannot activate the team or ask for it here.")
+    if incident_type.agency_id != agency.pk or not incident_type.active:
+        raise ValidationError({"incident_type": "Choose one of this agency's incident types."})
+    if incident_type.requires_consent and not consent_confirmed:
+        raise ValidationError(
+            {"consent_confirmed": "This type of incident needs the member's express permission."}
+        )
+    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "The incident cannot be in the future."})
+    overridden = _check_limit(policy, peers_needed, roles, override_reason)
+    activation = Activation(
+        agency=agency,
+        incident_type=incident_type,
+        occurred_at=occurred_at,
+        location=location.strip(),
+        members_affected=members_affected,
+        briefing=briefing.strip(),
+        consent_confirmed=consent_confirmed,
+        peers_needed=peers_needed,
+        requested_by=actor,
+        limit_override_reason=override_reason.strip() if overridden else "",
+        limit_override_by=actor if overridden else None,
+    )
+    activation.full_clean()
+    activation.save()
+    if involved:
+        activation.involved_peers.set([p for p in involved if p.agency_id == agency.pk])
+    if opening:
+        _open(activation, actor)
+    else:
+        alert_coordinators(activation, purpose="activation_request")
+    return activation
+
+
+def _open(activation: Activation, actor: User) -> None:
+    activation.status = Status.OPEN
+    activation.opened_by = actor
+    activation.opened_at = timezone.now()
+    activation.save()
+    chain = activation.agency.policy.activation_chain
+    kinds = {
+        ChainStep.COORDINATORS: TeamRoleKind.COORDINATOR,
+        ChainStep.TEAM_LEADERS: TeamRoleKind.TEAM_LEADER,
+    }
+    # The chain's middle links (KCPD's coordinators, SLMPD's team leaders) hear of it first.
+    for step, kind in kinds.items():
+        if step in chain:
+            leads = (
+                Peer.objects.for_agency(activation.agency)
+                .filter(status="active", team_role__kind=kind)
+                .select_related("person")
+            )
+            recipients = [("person", p.person_id, p.person.full_name) for p in leads]
+            if recipients:
+                queue(
+                    agency=activation.agency,
+                    purpose="activation_notice",
+                    subject=activation,
+                    recipients=recipients,
+                    channels=[Channel.EMAIL, Channel.SMS],
+                )
+    fill(activation)
+
+
+@transaction.atomic
+def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
+    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    if activation.status != Status.REQUESTED:
+        raise ValidationError("Only a request waiting for approval can be approved.")
+    if not may_open(activation.agency.policy, roles):
+        raise PermissionDenied("Your role cannot activate the team.")
+    _open(activation, actor)
+    return activation
+
+
+@transaction.atomic
+def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
+    if activation.status != Status.REQUESTED:
+        raise ValidationError("Only a request waiting for approval can be declined.")
+    if not may_open(activation.agency.policy, roles):
+        raise PermissionDenied("Your role cannot decide activation requests.")
+    activation.status = Status.DECLINED
+    activation.closed_by = actor
+    activation.closed_at = timezone.now()
+    activation.briefing = ""
+    activation.save()
+    activation.involved_peers.clear()
+    return activation
+
+
+@transaction.atomic
+def add_peers(
+    *, activation: Activation, actor: User, roles: frozenset[str], count: int, reason: str
+) -> Activation:
+    """Call more peers than first asked for: past the policy's limit only for the role it names,
+    with the reason kept."""
+    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    if activation.status != Status.OPEN:
+        raise ValidationError("The activation is not open.")
+    if not 1 <= count <= 10:
+        raise ValidationError({"count": "Add between 1 and 10 peers."})
+    needed = activation.peers_needed + count
+    if _check_limit(activation.agency.policy, needed, roles, reason):
+        activation.limit_override_reason = reason.strip()[:300]
+        activation.limit_override_by = actor
+    activation.peers_needed = needed
+    activation.exhausted_at = None
+    activation.save()
+    fill(activation)
+    return activation
+
+
+@transaction.atomic
+def close(*, activation: Activation, actor: User) -> Activation:
+    """Close it: the briefing and the list of involved peers are erased, unanswered call-outs are
+    stood down, and the accepted peers' time is settled."""
+    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    if activation.status not in {Status.OPEN, Status.REQUESTED}:
+        raise ValidationError("The activation is already closed.")
+    activation.status = Status.CLOSED
+    activation.closed_by = actor
+    activation.closed_at = timezone.now()
+    activation.briefing = ""
+    activation.save()
+    activation.involved_peers.clear()
+    for call in activation.callouts.filter(state=CallState.CALLED):
+        call.state = CallState.CANCELLED
+        call.save(update_fields=["state"])
+        cancel_for(subject=call)
+    cancel_for(subject=activation)
+    settle_time(activation)
+    return activation
+
+
+@transaction.atomic
+def record_external_team(*, activation: Activation, consulted: str, actor: User) -> Activation:
+    policy = activation.agency.policy
+    if not policy.external_team_name:
+        raise ValidationError("This agency's policy names no outside team.")
+    if not consulted.strip():
+        raise ValidationError({"consulted": "Say whom you consulted before calling it."})
+    activation.external_team_activated_at = timezone.now()
+    activation.external_team_consulted = consulted.strip()[:300]
+    activation.save()
+    return activation
+
+
+def summary(activation: Activation) -> dict:
+    accepted, waiting = outstanding(activation)
+    return {"accepted": accepted, "waiting": waiting, "needed": activation.peers_needed}

@@ -1,0 +1,56 @@
+"""Resolves `/<agency_slug>/...` to the agency and the user's roles in it.
+
+Pages under an agency see `request.agency`, `request.policy` and `request.roles`. An anonymous
+visitor is sent to the login page; anyone else who is not a member gets 404, the same answer as
+for a slug that does not exist, so an agency's existence is never told."""
+
+import zoneinfo
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.utils import timezone
+
+from .permissions import can
+from .selectors import agency_and_roles
+
+
+class AgencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.agency = None
+        request.policy = None
+        request.roles = frozenset()
+        request.can = {}
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("agency_slug")
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        agency, roles = agency_and_roles(user_id=request.user.pk, slug=slug)
+        if agency is None:
+            raise Http404("No such agency.")
+        request.agency = agency
+        request.policy = agency.policy
+        request.roles = roles
+        request.can = _Can(roles)
+        timezone.activate(zoneinfo.ZoneInfo(agency.time_zone))
+        return None
+
+
+class _Can(dict):
+    """`{% if request.can.policy_edit %}` in templates: dots in action codes become underscores."""
+
+    def __init__(self, roles: frozenset[str]) -> None:
+        super().__init__()
+        self.roles = roles
+
+    def __missing__(self, key: str) -> bool:
+        return can(self.roles, key.replace("_", ".", 1))

@@ -1,0 +1,134 @@
+"""Who may do what: the one map from an action to the roles allowed to take it.
+
+Views ask `can(request.roles, "policy.edit")`; templates use `request.can`. Each action also says
+what it is called on the agency home page, so the home shows each user only what they may do."""
+
+from dataclasses import dataclass
+
+from agencies.choices import Role
+
+ALL_ROLES = frozenset(Role.values)
+# Members of the department; an outside check-in provider is not one.
+MEMBERS = ALL_ROLES - {Role.PROVIDER}
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    roles: frozenset[str]
+    label: str = ""
+    description: str = ""
+    url_name: str = ""  # shown on the agency home when set
+
+
+ACTIONS: dict[str, Action] = {
+    a.code: a
+    for a in [
+        Action("agency.view", ALL_ROLES),
+        Action(
+            "program.view",
+            ALL_ROLES,
+            "How to reach a peer",
+            "Confidentiality limits, how to reach the team, and where else to turn.",
+            "agencies:program",
+        ),
+        Action(
+            "oncall.view",
+            MEMBERS,
+            "Who is on call now",
+            "Find a peer to talk to right now, and how to reach them.",
+            "roster:lookup",
+        ),
+        Action(
+            "peer.self",
+            frozenset({Role.PEER}),
+            "My peer page",
+            "Your availability, on-call shifts and trainings.",
+            "roster:me",
+        ),
+        Action(
+            "roster.manage",
+            frozenset({Role.COORDINATOR}),
+            "Team roster",
+            "Peers, applications, training standing and status history.",
+            "roster:team",
+        ),
+        Action(
+            "schedule.manage",
+            frozenset({Role.COORDINATOR}),
+            "On-call schedule",
+            "Shifts for the next two weeks, and the hours nobody covers.",
+            "roster:schedule",
+        ),
+        Action(
+            "directory.manage",
+            frozenset({Role.COORDINATOR, Role.ADMIN}),
+            "Personnel directory",
+            "Everyone who can be served or must check in; CSV import and export.",
+            "roster:people",
+        ),
+        Action(
+            "activation.use",
+            MEMBERS,
+            "Activations",
+            "Call out the team after a critical incident, or ask the coordinator to.",
+            "activations:list",
+        ),
+        Action("activation.manage", frozenset({Role.COORDINATOR, Role.COMMAND})),
+        Action(
+            "outreach.send",
+            frozenset({Role.COORDINATOR}),
+            "Outreach",
+            "Send the team's contact card; only a monthly count is kept.",
+            "activations:outreach",
+        ),
+        Action(
+            "outbox.view",
+            frozenset({Role.COORDINATOR, Role.ADMIN}),
+            "Outbox",
+            "Every notice the product sent or will send, and whether it went out.",
+            "notifications:outbox",
+        ),
+        # Decisions the policy gives to a named role; the service checks the policy's choice.
+        Action("application.decide", frozenset({Role.COORDINATOR, Role.COMMAND})),
+        Action("peer.remove", frozenset({Role.COORDINATOR, Role.COMMAND})),
+        Action(
+            "resources.edit",
+            frozenset({Role.ADMIN}),
+            "Edit resources",
+            "The EAP, hotlines and apps every member sees.",
+            "agencies:resource_list",
+        ),
+        Action(
+            "partners.manage",
+            frozenset({Role.ADMIN}),
+            "Partner agencies",
+            "Agencies that may lend peers to yours, and borrow yours.",
+            "agencies:partners",
+        ),
+        Action(
+            "policy.edit",
+            frozenset({Role.ADMIN}),
+            "Policy settings",
+            "Names, rules, limits and check-in cadence of this agency's program.",
+            "agencies:settings",
+        ),
+        Action(
+            "policy.view",
+            frozenset({Role.ADMIN, Role.COORDINATOR, Role.COMMAND}),
+            "Policy summary",
+            "This agency's policy variant, point by point, with the section each comes from.",
+            "agencies:policy",
+        ),
+    ]
+}
+
+
+def can(roles: frozenset[str] | set[str], action: str) -> bool:
+    """True when any of the roles may take the action; an unknown action is never allowed."""
+    entry = ACTIONS.get(action)
+    return entry is not None and bool(entry.roles & set(roles))
+
+
+def home_actions(roles: frozenset[str] | set[str]) -> list[Action]:
+    return [a for a in ACTIONS.values() if a.url_name and a.roles & set(roles)]

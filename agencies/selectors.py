@@ -1,0 +1,88 @@
+from django.db.models import Q, QuerySet
+
+from .choices import Role
+from .models import (
+    Agency,
+    IncidentType,
+    InterventionType,
+    Membership,
+    Partnership,
+    Policy,
+    Resource,
+    TeamRole,
+)
+
+
+def agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, frozenset[str]]:
+    """The agency behind a slug with this user's roles in it, in one query; no roles when the
+    user is not a member, whether or not the agency exists."""
+    rows = list(
+        Membership.objects.filter(user_id=user_id, agency__slug=slug).select_related(
+            "agency", "agency__policy"
+        )
+    )
+    if not rows:
+        return None, frozenset()
+    return rows[0].agency, frozenset(m.role for m in rows)
+
+
+def agencies_for_user(*, user_id: int) -> list[tuple[Agency, list[str]]]:
+    rows = (
+        Membership.objects.filter(user_id=user_id)
+        .select_related("agency", "agency__policy")
+        .order_by("agency__name", "role")
+    )
+    by_agency: dict[int, tuple[Agency, list[str]]] = {}
+    for m in rows:
+        by_agency.setdefault(m.agency_id, (m.agency, []))[1].append(m.role)
+    return list(by_agency.values())
+
+
+def get_policy(*, agency: Agency) -> Policy:
+    return Policy.objects.select_related("agency").get(agency=agency)
+
+
+def resources_for(*, agency: Agency) -> QuerySet[Resource]:
+    return Resource.objects.for_agency(agency)
+
+
+def get_resource(*, agency: Agency, pk: int) -> Resource:
+    return Resource.objects.for_agency(agency).get(pk=pk)
+
+
+def incident_types_for(*, agency: Agency) -> QuerySet[IncidentType]:
+    return IncidentType.objects.for_agency(agency).filter(active=True)
+
+
+def intervention_types_for(*, agency: Agency) -> QuerySet[InterventionType]:
+    return InterventionType.objects.for_agency(agency).filter(active=True)
+
+
+def team_roles_for(*, agency: Agency) -> QuerySet[TeamRole]:
+    return TeamRole.objects.for_agency(agency).filter(active=True)
+
+
+def role_title(policy: Policy, role: str) -> str:
+    """A product role in the agency's own words."""
+    titles = {
+        Role.ADMIN: "Agency administrator",
+        Role.COORDINATOR: policy.lead_title,
+        Role.PEER: policy.peer_title,
+        Role.OFFICER: policy.member_title.capitalize(),
+        Role.PROVIDER: policy.provider_title,
+        Role.COMMAND: policy.command_title,
+    }
+    return titles.get(role, role)
+
+
+def partnerships_of(*, agency: Agency) -> QuerySet[Partnership]:
+    """Both directions: the agency proposed it or was invited."""
+    return Partnership.objects.filter(Q(proposer=agency) | Q(partner=agency)).select_related(
+        "proposer__policy", "partner__policy"
+    )
+
+
+def partner_agencies(*, agency: Agency) -> list[Agency]:
+    """Agencies in an accepted partnership with this one."""
+    rows = partnerships_of(agency=agency).filter(accepted_at__isnull=False)
+    return [p.partner if p.proposer_id == agency.pk else p.proposer for p in rows]

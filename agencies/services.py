@@ -1,0 +1,173 @@
+"""Writes for agencies, their policies, memberships and resources."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from .choices import Role
+from .models import Agency, Membership, Partnership, Policy, Resource, User
+from .policy_io import LIST_MODELS, PolicyDocumentError, validate_document
+from .presets import get_preset
+
+
+def _changed_note(how: str) -> str:
+    return f"Set by the agency ({how}, {date.today().isoformat()})"
+
+
+@transaction.atomic
+def create_agency(*, slug: str, name: str, preset_key: str, time_zone: str = "") -> Agency:
+    """A new agency with its policy, lists and resources copied from a preset."""
+    preset = get_preset(preset_key)
+    agency = Agency(slug=slug, name=name, preset=preset.key)
+    if time_zone:
+        agency.time_zone = time_zone
+    agency.full_clean()
+    agency.save()
+    Policy.objects.create(agency=agency, **_scalars(preset.policy), sources={})
+    apply_policy_document(agency=agency, data=preset.policy, how="preset", sources=preset.sources)
+    return Agency.objects.select_related("policy").get(pk=agency.pk)
+
+
+def _scalars(data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in Policy._meta.concrete_fields}
+    return {k: v for k, v in data.items() if k in names and k not in {"id", "agency", "sources"}}
+
+
+@transaction.atomic
+def apply_policy_document(
+    *, agency: Agency, data: Any, how: str = "import", sources: dict[str, str] | None = None
+) -> Policy:
+    """Validate the whole document, then write it; on any error nothing changes."""
+    doc = validate_document(agency, data)
+    policy = Policy.objects.select_for_update().get(agency=agency)
+    new_sources = dict(policy.sources)
+    note = _changed_note(how)
+    for key, value in doc.policy_values.items():
+        if getattr(policy, key) != value:
+            new_sources[key] = note
+        setattr(policy, key, value)
+    for key, items in doc.lists.items():
+        if _replace_list(agency=agency, model=LIST_MODELS[key], items=items):
+            new_sources[key] = note
+    if doc.resources is not None:
+        Resource.objects.for_agency(agency).delete()
+        Resource.objects.bulk_create(
+            Resource(agency=agency, position=i, **item) for i, item in enumerate(doc.resources)
+        )
+    new_sources.update(doc.sources or {})
+    # A preset brings its own notes for every point; they replace the computed ones.
+    policy.sources = dict(sources) if sources is not None else new_sources
+    policy.save()
+    return policy
+
+
+def _replace_list(*, agency: Agency, model: type[models.Model], items: list[dict]) -> bool:
+    """Upsert by code; codes left out are retired, not deleted, so old records keep their
+    meaning. Returns whether anything changed."""
+    existing = {obj.code: obj for obj in model.objects.for_agency(agency)}
+    changed = False
+    for position, item in enumerate(items):
+        obj = existing.pop(item["code"], None) or model(agency=agency)
+        before = {k: getattr(obj, k, None) for k in item} | {
+            "position": obj.position if obj.pk else None,
+            "active": obj.active if obj.pk else None,
+        }
+        for key, value in item.items():
+            setattr(obj, key, value)
+        obj.position = position
+        obj.active = True
+        after = {k: getattr(obj, k) for k in item} | {"position": position, "active": True}
+        if before != after:
+            obj.save()
+            changed = True
+    retired = [obj.pk for obj in existing.values() if obj.active]
+    if retired:
+        model.objects.filter(pk__in=retired).update(active=False)
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def save_policy(*, policy: Policy, changed_fields: list[str]) -> Policy:
+    """Save a policy edited on the settings page, noting which points the agency changed."""
+    policy.full_clean()
+    note = _changed_note("settings page")
+    policy.sources = {**policy.sources, **{name: note for name in changed_fields}}
+    policy.save()
+    return policy
+
+
+def note_list_changed(*, agency: Agency, key: str) -> None:
+    policy = Policy.objects.get(agency=agency)
+    policy.sources = {**policy.sources, key: _changed_note("settings page")}
+    policy.save(update_fields=["sources", "updated_at"])
+
+
+def grant_role(*, user: User, agency: Agency, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f'Unknown role "{role}".'})
+    membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    return membership
+
+
+def revoke_role(*, user: User, agency: Agency, role: str) -> None:
+    Membership.objects.for_agency(agency).filter(user=user, role=role).delete()
+
+
+def save_resource(*, resource: Resource) -> Resource:
+    resource.full_clean()
+    if resource.pk is None:
+        last = Resource.objects.for_agency(resource.agency).aggregate(m=models.Max("position"))
+        resource.position = (last["m"] or 0) + 1
+    resource.save()
+    return resource
+
+
+def delete_resource(*, resource: Resource) -> None:
+    resource.delete()
+
+
+__all__ = [
+    "PolicyDocumentError",
+    "apply_policy_document",
+    "create_agency",
+    "delete_resource",
+    "grant_role",
+    "note_list_changed",
+    "revoke_role",
+    "save_policy",
+    "save_resource",
+]
+
+
+@transaction.atomic
+def propose_partnership(*, agency: Agency, partner_slug: str) -> Partnership:
+    partner = Agency.objects.filter(slug=partner_slug.strip().lower()).first()
+    if partner is None or partner.pk == agency.pk:
+        raise ValidationError({"partner": "No other agency has that short name."})
+    existing = Partnership.objects.filter(
+        models.Q(proposer=agency, partner=partner) | models.Q(proposer=partner, partner=agency)
+    ).first()
+    if existing:
+        raise ValidationError({"partner": f"You already have a partnership with {partner.name}."})
+    return Partnership.objects.create(proposer=agency, partner=partner)
+
+
+@transaction.atomic
+def answer_partnership(*, agency: Agency, partnership_id: int, accept: bool) -> None:
+    """The invited agency's admin accepts or declines; either side may end it later."""
+    partnership = Partnership.objects.filter(
+        models.Q(partner=agency) | models.Q(proposer=agency), pk=partnership_id
+    ).first()
+    if partnership is None:
+        raise ValidationError("No such partnership.")
+    if accept:
+        if partnership.partner_id != agency.pk or partnership.accepted_at:
+            raise ValidationError("Only the invited agency can accept, once.")
+        partnership.accepted_at = timezone.now()
+        partnership.save(update_fields=["accepted_at"])
+    else:
+        partnership.delete()

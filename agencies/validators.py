@@ -1,0 +1,92 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "static",
+        "media",
+        "healthz",
+        "api",
+        "agencies",
+        "platform",
+        "privacy",
+        "callouts",
+    }
+)
+
+
+def validate_agency_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f'"{value}" is reserved; choose another short name.')
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f'"{value}" is not a known time zone (e.g. America/Chicago).')
+
+
+@deconstructible
+class ChoiceListValidator:
+    """A JSON list whose items are all codes of one TextChoices, with no repeats."""
+
+    def __init__(self, choices_path: str) -> None:
+        self.choices_path = choices_path
+
+    def _codes(self) -> set[str]:
+        from agencies import choices
+
+        return set(getattr(choices, self.choices_path).values)
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list.")
+        codes = self._codes()
+        bad = [item for item in value if item not in codes]
+        if bad:
+            raise ValidationError(f"Unknown value {bad[0]!r}; allowed: {', '.join(sorted(codes))}.")
+        if len(set(value)) != len(value):
+            raise ValidationError("A value is listed twice.")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChoiceListValidator) and other.choices_path == self.choices_path
+
+
+@deconstructible
+class TextListValidator:
+    """A JSON list of non-empty strings, each at most max_length characters."""
+
+    def __init__(self, max_length: int = 500) -> None:
+        self.max_length = max_length
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list of text lines.")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise ValidationError("Every entry must be non-empty text.")
+            if len(item) > self.max_length:
+                raise ValidationError(f"An entry is longer than {self.max_length} characters.")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextListValidator) and other.max_length == self.max_length
+
+
+@deconstructible
+class DayListValidator:
+    """A JSON list of distinct whole numbers of days between 1 and 365."""
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list of numbers of days.")
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= 365:
+                raise ValidationError("Every entry must be a whole number of days from 1 to 365.")
+        if len(set(value)) != len(value):
+            raise ValidationError("A number of days is listed twice.")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DayListValidator)

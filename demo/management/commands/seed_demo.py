@@ -1,0 +1,74 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from agencies.choices import Role
+from agencies.models import Agency, User
+from agencies.presets import PRESETS
+from agencies.services import create_agency, grant_role
+from demo.roster import seed_roster
+
+DEMO_PASSWORD = "peer-support-demo-2026"
+DEMO_AGENCIES = ["st-joseph", "joplin", "slmpd", "clayton", "kcpd"]
+DEMO_USERS = [
+    ("admin", Role.ADMIN, "Avery", "Admin"),
+    ("coordinator", Role.COORDINATOR, "Casey", "Coordinator"),
+    ("peer", Role.PEER, "Pat", "Peer"),
+    ("officer", Role.OFFICER, "Oakley", "Officer"),
+    ("provider", Role.PROVIDER, "Parker", "Provider"),
+    ("chief", Role.COMMAND, "Charlie", "Chief"),
+]
+# One person on two teams: a peer who serves both St. Louis departments.
+SHARED_USER = ("peer.metro", [("slmpd", Role.PEER), ("clayton", Role.PEER)])
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the five demo agencies from their presets, their users, directories, teams and "
+        "on-call schedules (idempotent)."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = []
+        for key in DEMO_AGENCIES:
+            agency = Agency.objects.filter(slug=key).first()
+            if agency is None:
+                agency = create_agency(slug=key, name=PRESETS[key].name, preset_key=key)
+                created.append(key)
+            for prefix, role, first, last in DEMO_USERS:
+                user = self._user(f"{prefix}.{key}", first, last, key)
+                grant_role(user=user, agency=agency, role=role)
+        username, grants = SHARED_USER
+        shared = self._user(username, "Morgan", "Metro", "metro")
+        for slug, role in grants:
+            grant_role(user=shared, agency=Agency.objects.get(slug=slug), role=role)
+        for key in DEMO_AGENCIES:
+            seed_roster(Agency.objects.select_related("policy").get(slug=key))
+        platform = self._user("platform", "Platform", "Admin", "platform")
+        if not platform.is_superuser:
+            platform.is_staff = platform.is_superuser = True
+            platform.save(update_fields=["is_staff", "is_superuser"])
+
+        self.stdout.write(
+            f"Demo agencies: {', '.join(DEMO_AGENCIES)}"
+            + (f" (created now: {', '.join(created)})" if created else " (already there)")
+        )
+        self.stdout.write(
+            "Demo users: admin.<slug>, coordinator.<slug>, peer.<slug>, officer.<slug>, "
+            "provider.<slug>, chief.<slug>; peer.metro (slmpd and clayton); platform (Django admin)"
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo password for every demo user: {DEMO_PASSWORD}"))
+
+    def _user(self, username: str, first: str, last: str, domain: str) -> User:
+        user, made = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@{domain}.example.org",
+            },
+        )
+        if made:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user

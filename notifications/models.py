@@ -1,0 +1,61 @@
+from django.db import models
+
+from agencies.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Message(TenantModel):
+    """One notice to one recipient on one channel. It holds references, not text: the words are
+    rendered when it is delivered, so nothing sensitive (a briefing, say) sits in the outbox, and
+    a notice whose subject is gone is simply not sent."""
+
+    purpose = models.CharField(max_length=40)
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    recipient_type = models.CharField(max_length=20)
+    recipient_id = models.BigIntegerField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient_label = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "purpose",
+                    "subject_type",
+                    "subject_id",
+                    "recipient_type",
+                    "recipient_id",
+                    "channel",
+                ],
+                name="message_once_per_recipient",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["agency", "created_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.channel} to {self.recipient_type} {self.recipient_id}"

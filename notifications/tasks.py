@@ -1,0 +1,28 @@
+from celery import shared_task
+
+from . import services
+from .sms import TransientError
+
+
+@shared_task(
+    bind=True,
+    name="notifications.deliver_message",
+    ignore_result=True,
+    acks_late=True,
+    max_retries=services.MAX_ATTEMPTS,
+)
+def deliver_message(self, message_id: int) -> None:
+    """Takes an id only; the row says what to send and to whom."""
+    try:
+        services.deliver(message_id)
+    except TransientError as exc:
+        raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from None
+
+
+@shared_task(name="notifications.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> int:
+    """Every minute: whatever is due and not handed to a worker (Redis was down, a worker died,
+    a notice due in 30 days has come due) goes to the broker now."""
+    ids = services.due_ids()
+    services.enqueue(ids)
+    return len(ids)

@@ -1,0 +1,241 @@
+"""Reads for the roster. Every query names its agency; page-sized reads stay within a fixed number
+of queries however large the team (annotations, not per-row lookups)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from agencies.models import Agency, Policy, Resource
+from agencies.phone import dial_string
+from agencies.selectors import partner_agencies
+from roster.choices import Decision, PeerStatus, TrainingStanding
+from roster.models import Application, OnCallShift, Peer, Person, TrainingMemo
+
+DUE_SOON_DAYS = 30
+
+
+def get_person(*, agency: Agency, pk: int) -> Person:
+    return Person.objects.for_agency(agency).select_related("commanding_officer", "user").get(pk=pk)
+
+
+def get_peer(*, agency: Agency, pk: int) -> Peer:
+    return Peer.objects.for_agency(agency).select_related("person", "team_role").get(pk=pk)
+
+
+def get_application(*, agency: Agency, pk: int) -> Application:
+    return (
+        Application.objects.for_agency(agency)
+        .select_related("peer__person", "decided_by")
+        .get(pk=pk)
+    )
+
+
+def get_shift(*, agency: Agency, pk: int) -> OnCallShift:
+    return OnCallShift.objects.for_agency(agency).select_related("peer__person").get(pk=pk)
+
+
+def get_memo(*, agency: Agency, pk: int) -> TrainingMemo:
+    return TrainingMemo.objects.for_agency(agency).select_related("peer__person").get(pk=pk)
+
+
+def peer_of_user(*, agency: Agency, user_id: int) -> Peer | None:
+    return (
+        Peer.objects.for_agency(agency)
+        .select_related("person", "team_role")
+        .filter(person__user_id=user_id)
+        .first()
+    )
+
+
+def search_people(*, agency: Agency, query: str = "") -> QuerySet[Person]:
+    qs = Person.objects.for_agency(agency)
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(employee_number__iexact=word)
+            | Q(unit__icontains=word)
+        )
+    return qs.select_related("peer")
+
+
+def _on_call_now(now: datetime):
+    return Exists(
+        OnCallShift.objects.filter(peer=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now)
+    )
+
+
+def _available(now: datetime) -> Q:
+    return Q(unavailable_until__isnull=True) | Q(unavailable_until__lte=now)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One peer as the lookup shows them: only what an officer needs to reach them."""
+
+    pk: int
+    name: str
+    title: str
+    rank: str
+    unit: str
+    phone: str
+    email: str
+    on_call: bool
+    unavailable_until: datetime | None
+
+    @property
+    def available(self) -> bool:
+        return self.unavailable_until is None
+
+    @property
+    def dial(self) -> str:
+        return dial_string(self.phone)
+
+
+@dataclass
+class Lookup:
+    on_call: list[Contact]
+    others: list[Contact]
+    resources: list[Resource]
+    partners: list[tuple[Agency, list[Contact]]]
+
+
+def _contacts(agency: Agency, policy: Policy, now: datetime) -> list[Contact]:
+    rows = (
+        Peer.objects.for_agency(agency)
+        .reachable(policy)
+        .annotate(on_call=_on_call_now(now))
+        .order_by("person__last_name", "person__first_name")
+        .values_list(
+            "pk", "person__first_name", "person__last_name", "team_role__label",
+            "person__rank", "person__unit", "person__phone", "person__email", "on_call",
+            "unavailable_until",
+        )
+    )  # fmt: skip
+    return [
+        Contact(
+            pk=pk,
+            name=f"{first} {last}",
+            title=role or policy.peer_title,
+            rank=rank,
+            unit=unit,
+            phone=phone,
+            email=email,
+            on_call=on_call,
+            unavailable_until=until if until and until > now else None,
+        )
+        for pk, first, last, role, rank, unit, phone, email, on_call, until in rows
+    ]
+
+
+def lookup(*, agency: Agency, policy: Policy, now: datetime) -> Lookup:
+    """Who to call now: peers on call and available first, then every other active peer, then
+    (where both agencies allow it) partner agencies' peers on call now. Reads plain values, not
+    model instances: with a thousand peers that is the difference between a page in
+    milliseconds and one in a quarter of a second."""
+    contacts = _contacts(agency, policy, now)
+    on_call = [c for c in contacts if c.on_call and c.available]
+    others = [c for c in contacts if not (c.on_call and c.available)]
+    others.sort(key=lambda c: not c.available)
+    partners = []
+    if policy.partner_peers_in_lookup:
+        for partner in partner_agencies(agency=agency):
+            if partner.policy.partner_peers_in_lookup:
+                found = [
+                    c for c in _contacts(partner, partner.policy, now) if c.on_call and c.available
+                ]
+                if found:
+                    partners.append((partner, found))
+    resources = list(Resource.objects.for_agency(agency))
+    return Lookup(on_call=on_call, others=others, resources=resources, partners=partners)
+
+
+def standing(*, policy: Policy, anchor: date | None, today: date) -> tuple[str, date | None]:
+    """Training standing from the last training (or approved memo, or joining date)."""
+    if not policy.trainings_per_year:
+        return TrainingStanding.NO_CADENCE, None
+    if anchor is None:
+        return TrainingStanding.OVERDUE, None
+    due = anchor + timedelta(days=round(365 / policy.trainings_per_year))
+    if due < today:
+        return TrainingStanding.OVERDUE, due
+    if (due - today).days <= DUE_SOON_DAYS:
+        return TrainingStanding.DUE, due
+    return TrainingStanding.CURRENT, due
+
+
+def roster(
+    *, agency: Agency, policy: Policy, now: datetime, today: date, filters: dict
+) -> list[Peer]:
+    qs = (
+        Peer.objects.for_agency(agency)
+        .select_related("person", "team_role")
+        .annotate(
+            last_training=Max("trainings__date"),
+            last_excused=Max("memos__missed_on", filter=Q(memos__decision=Decision.APPROVED)),
+            on_call=_on_call_now(now),
+        )
+        .order_by("person__last_name", "person__first_name")
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    else:
+        qs = qs.exclude(status__in=[PeerStatus.DECLINED, PeerStatus.REMOVED, PeerStatus.WITHDRAWN])
+    if filters.get("station"):
+        qs = qs.filter(Q(person__unit=filters["station"]) | Q(station=filters["station"]))
+    if filters.get("on_call"):
+        qs = qs.filter(on_call=True)
+    rows = list(qs)
+    for peer in rows:
+        anchor = max(
+            (d for d in (peer.last_training, peer.last_excused, peer.active_since) if d),
+            default=None,
+        )
+        peer.standing, peer.training_due = (
+            standing(policy=policy, anchor=anchor, today=today)
+            if peer.status == PeerStatus.ACTIVE
+            else (TrainingStanding.NO_CADENCE, None)
+        )
+    if filters.get("overdue"):
+        rows = [p for p in rows if p.standing == TrainingStanding.OVERDUE]
+    return rows
+
+
+def stations(*, agency: Agency) -> list[str]:
+    return list(
+        Person.objects.for_agency(agency)
+        .exclude(unit="")
+        .filter(peer__isnull=False)
+        .values_list("unit", flat=True)
+        .distinct()
+        .order_by("unit")
+    )
+
+
+def gaps(
+    *, agency: Agency, policy: Policy, now: datetime, days: int = 14
+) -> tuple[list[tuple[datetime, datetime]], float]:
+    """Stretches of the next `days` days with nobody reachable on call, and their total hours."""
+    end = now + timedelta(days=days)
+    reachable = Peer.objects.for_agency(agency).reachable(policy)
+    spans = (
+        OnCallShift.objects.for_agency(agency)
+        .filter(peer__in=reachable, starts_at__lt=end, ends_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
+    )
+    holes: list[tuple[datetime, datetime]] = []
+    cursor = now
+    for starts, ends in spans:
+        if starts > cursor:
+            holes.append((cursor, starts))
+        cursor = max(cursor, ends)
+    if cursor < end:
+        holes.append((cursor, end))
+    hours = sum((b - a).total_seconds() for a, b in holes) / 3600
+    return holes, hours
+
+
+def team_size(*, agency: Agency) -> int:
+    return Peer.objects.for_agency(agency).filter(status=PeerStatus.ACTIVE).count()

@@ -1,0 +1,256 @@
+"""The personnel directory as CSV: export, and an import that previews first and writes only a
+clean file, all of it or nothing."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from agencies.choices import MemberClass
+from agencies.models import Agency, User
+from roster.models import DirectoryImport, Person
+from roster.models.people import FLAG_FIELDS
+
+from .people import apply_flag_changes
+
+COLUMNS = [
+    "employee_number", "first_name", "last_name", "rank", "unit", "member_class", "hire_date",
+    "email", "phone", "commanding_officer", *FLAG_FIELDS, "employed",
+]  # fmt: skip
+REQUIRED = ["employee_number", "first_name", "last_name"]
+MAX_ROWS = 20_000
+MAX_BYTES = 5 * 1024 * 1024
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0", ""}
+_LIMITS = {f.name: f.max_length for f in Person._meta.fields if getattr(f, "max_length", None)}
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    creates: list[str] = field(default_factory=list)
+    updates: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors
+
+
+def export_csv(*, agency: Agency) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    people = Person.objects.for_agency(agency).select_related("commanding_officer")
+    for p in people.order_by("employee_number"):
+        writer.writerow(
+            [
+                p.employee_number, p.first_name, p.last_name, p.rank, p.unit, p.member_class,
+                p.hire_date.isoformat() if p.hire_date else "", p.email, p.phone,
+                p.commanding_officer.employee_number if p.commanding_officer else "",
+                *("yes" if getattr(p, f) else "no" for f in FLAG_FIELDS),
+                "yes" if p.employed else "no",
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def decode(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from None
+
+
+def plan_import(*, agency: Agency, text: str) -> ImportPlan:
+    """Check every row and work out what would change; nothing is written."""
+    plan = ImportPlan()
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in header]
+    if not header or unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        if missing or not header:
+            parts.append(f"missing column(s) {', '.join(missing or REQUIRED)}")
+        plan.errors.append(RowError(1, "; ".join(parts) + f". Columns: {', '.join(COLUMNS)}."))
+        return plan
+    existing = {
+        p.employee_number: p
+        for p in Person.objects.for_agency(agency).select_related("commanding_officer")
+    }
+    seen: dict[str, int] = {}
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(plan.rows) >= MAX_ROWS:
+            plan.errors.append(RowError(line, f"More than {MAX_ROWS} rows; split the file."))
+            break
+        if len(values) != len(header):
+            plan.errors.append(RowError(line, f"{len(values)} values for {len(header)} columns."))
+            continue
+        raw = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        row, problems = _clean_row(raw)
+        number = row.get("employee_number", "")
+        if number in seen:
+            problems.append(f"employee number {number} is also on line {seen[number]}")
+        seen.setdefault(number, line)
+        if problems:
+            plan.errors.append(RowError(line, "; ".join(problems)))
+            continue
+        row["_line"] = line
+        plan.rows.append(row)
+    known = set(existing) | set(seen)
+    for row in plan.rows:
+        boss = row.get("commanding_officer")
+        if boss and (boss not in known or boss == row["employee_number"]):
+            plan.errors.append(
+                RowError(row["_line"], f"commanding officer {boss} is not in the directory")
+            )
+    plan.errors.sort(key=lambda e: e.line)
+    if plan.clean:
+        for row in plan.rows:
+            person = existing.get(row["employee_number"])
+            if person is None:
+                plan.creates.append(row["employee_number"])
+            else:
+                changed = [k for k in row if not k.startswith("_") and _differs(person, k, row[k])]
+                if changed:
+                    plan.updates.append((row["employee_number"], changed))
+    return plan
+
+
+def _differs(person: Person, key: str, value: Any) -> bool:
+    if key == "commanding_officer":
+        current = person.commanding_officer.employee_number if person.commanding_officer else ""
+        return current != value
+    return getattr(person, key) != value
+
+
+def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    row: dict[str, Any] = {}
+    problems: list[str] = []
+    for name in REQUIRED:
+        if not raw.get(name):
+            problems.append(f"{name.replace('_', ' ')} is empty")
+    for name, value in raw.items():
+        limit = _LIMITS.get(name)
+        if limit and len(value) > limit:
+            problems.append(f"{name.replace('_', ' ')} is longer than {limit} characters")
+        elif name in FLAG_FIELDS or name == "employed":
+            lowered = value.lower()
+            if lowered in _TRUE:
+                row[name] = True
+            elif lowered in _FALSE:
+                row[name] = name == "employed" and lowered == ""
+            else:
+                problems.append(f'{name.replace("_", " ")} "{value}" is not yes or no')
+        elif name == "member_class":
+            code = _member_class(value)
+            if code is None:
+                problems.append(
+                    f'member class "{value}" is not one of {", ".join(MemberClass.values)}'
+                )
+            else:
+                row[name] = code
+        elif name == "hire_date":
+            parsed = _date(value)
+            if value and parsed is None:
+                problems.append(f'hire date "{value}" is not a date like 2019-06-30')
+            elif parsed and parsed > date.today():
+                problems.append(f"hire date {value} is in the future")
+            else:
+                row[name] = parsed
+        elif name == "email":
+            try:
+                if value:
+                    validate_email(value)
+                row[name] = value.lower()
+            except ValidationError:
+                problems.append(f'email "{value}" is not an email address')
+        else:
+            row[name] = value
+    return row, problems
+
+
+def _member_class(value: str) -> str | None:
+    if not value:
+        return MemberClass.SWORN
+    wanted = value.strip().lower().replace("-", "_").replace(" ", "_")
+    for code, label in MemberClass.choices:
+        if wanted in (code, label.lower().replace("-", "_").replace(" ", "_")):
+            return code
+    return None
+
+
+def _date(value: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def stage_import(*, agency: Agency, user: User, filename: str, text: str) -> DirectoryImport:
+    # One waiting upload per coordinator: a new one replaces the last.
+    DirectoryImport.objects.for_agency(agency).filter(uploaded_by=user).delete()
+    return DirectoryImport.objects.create(
+        agency=agency, uploaded_by=user, filename=filename[:200], content=text
+    )
+
+
+@transaction.atomic
+def apply_import(*, staged: DirectoryImport, actor: User) -> ImportPlan:
+    """Re-check the staged file and write it whole; refuse it whole if anything is wrong now."""
+    agency = staged.agency
+    plan = plan_import(agency=agency, text=staged.content)
+    if not plan.clean:
+        return plan
+    existing = {p.employee_number: p for p in Person.objects.for_agency(agency)}
+    before = {number: set(p.flags()) for number, p in existing.items()}
+    fields = [c for c in COLUMNS if c not in {"commanding_officer", "employee_number"}]
+    to_create, to_update = [], []
+    for row in plan.rows:
+        person = existing.get(row["employee_number"]) or Person(
+            agency=agency, employee_number=row["employee_number"]
+        )
+        for key in fields:
+            if key in row:
+                setattr(person, key, row[key])
+        (to_update if person.pk else to_create).append(person)
+    Person.objects.bulk_create(to_create, batch_size=500)
+    Person.objects.bulk_update(to_update, fields, batch_size=500)
+    everyone = {p.employee_number: p for p in Person.objects.for_agency(agency)}
+    bosses = []
+    for row in plan.rows:
+        if "commanding_officer" in row:
+            person = everyone[row["employee_number"]]
+            person.commanding_officer = (
+                everyone.get(row["commanding_officer"]) if row["commanding_officer"] else None
+            )
+            bosses.append(person)
+    Person.objects.bulk_update(bosses, ["commanding_officer"], batch_size=500)
+    changes = [
+        (everyone[number], flags)
+        for number, flags in before.items()
+        if set(everyone[number].flags()) != flags or not everyone[number].employed
+    ]
+    apply_flag_changes(agency=agency, changes=changes, actor=actor)
+    staged.delete()
+    return plan

@@ -1,0 +1,84 @@
+"""The on-call schedule, entered in the agency's own time zone, and each peer's availability."""
+
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import User
+from roster.choices import PeerStatus
+from roster.models import OnCallShift, Peer
+
+MAX_SHIFT = timedelta(days=7)
+MAX_REPEAT_WEEKS = 26
+
+
+def local_datetime(day: date, at: time, tz_name: str) -> datetime:
+    """A wall-clock time in the agency's zone as an aware datetime. A time skipped by the spring
+    change (02:30 on that Sunday) moves forward an hour; a repeated one takes its first pass."""
+    tz = zoneinfo.ZoneInfo(tz_name)
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=tz, fold=0)
+    # In UTC: a nonexistent wall time comes out normalised, and arithmetic between two of these
+    # counts real hours (two datetimes sharing one ZoneInfo subtract as wall-clock times).
+    return aware.astimezone(UTC)
+
+
+@transaction.atomic
+def add_shifts(
+    *,
+    peer: Peer,
+    start_day: date,
+    start_time: time,
+    end_time: time,
+    repeat_weeks: int,
+    actor: User,
+) -> list[OnCallShift]:
+    """One shift, or the same wall-clock shift each week: 20:00-08:00 stays 20:00-08:00 across a
+    daylight-saving change, however many hours that makes."""
+    if peer.status != PeerStatus.ACTIVE:
+        raise ValidationError("Only an active peer can be put on call.")
+    if not 1 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+        raise ValidationError({"repeat_weeks": f"Repeat for 1 to {MAX_REPEAT_WEEKS} weeks."})
+    if start_time == end_time:
+        raise ValidationError({"end_time": "A shift must end at another time than it starts."})
+    tz_name = peer.agency.time_zone
+    shifts = []
+    for week in range(repeat_weeks):
+        day = start_day + timedelta(weeks=week)
+        end_day = day if end_time > start_time else day + timedelta(days=1)
+        starts = local_datetime(day, start_time, tz_name)
+        ends = local_datetime(end_day, end_time, tz_name)
+        if ends <= timezone.now():
+            raise ValidationError({"start_day": "That shift is already over."})
+        if ends - starts > MAX_SHIFT:
+            raise ValidationError("A shift may last at most seven days.")
+        overlap = OnCallShift.objects.for_agency(peer.agency).filter(
+            peer=peer, starts_at__lt=ends, ends_at__gt=starts
+        )
+        if overlap.exists():
+            when = timezone.localtime(starts).strftime("%a %b %d")
+            raise ValidationError(f"{peer.person.full_name} is already on call then ({when}).")
+        shifts.append(
+            OnCallShift.objects.create(
+                agency=peer.agency, peer=peer, starts_at=starts, ends_at=ends, created_by=actor
+            )
+        )
+    return shifts
+
+
+def delete_shift(*, shift: OnCallShift) -> None:
+    shift.delete()
+
+
+def set_availability(*, peer: Peer, unavailable_until: datetime | None) -> Peer:
+    """None means available now."""
+    if unavailable_until is not None and unavailable_until <= timezone.now():
+        raise ValidationError({"unavailable_until": "Choose a time in the future."})
+    if unavailable_until is not None and unavailable_until > timezone.now() + timedelta(days=366):
+        raise ValidationError({"unavailable_until": "Choose a time within a year."})
+    peer.unavailable_until = unavailable_until
+    peer.save(update_fields=["unavailable_until"])
+    return peer

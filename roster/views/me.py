@@ -1,0 +1,49 @@
+import zoneinfo
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from agencies.decorators import requires
+from agencies.shortcuts import attempt
+from roster import panels, selectors
+from roster.forms import AvailabilityForm
+from roster.services import oncall
+
+
+@requires("peer.self")
+def me(request, agency_slug):
+    peer = selectors.peer_of_user(agency=request.agency, user_id=request.user.pk)
+    if peer is None:
+        raise Http404("You are not on this agency's team roster.")
+    now = timezone.now()
+    available = peer.unavailable_until is None or peer.unavailable_until <= now
+    form = AvailabilityForm(
+        request.POST or None,
+        initial={"available": "yes" if available else "no", "until": peer.unavailable_until},
+    )
+    if request.method == "POST" and form.is_valid():
+        until = None if form.cleaned_data["available"] else form.cleaned_data["until"]
+        if until is not None and timezone.is_naive(until):
+            until = until.replace(tzinfo=zoneinfo.ZoneInfo(request.agency.time_zone))
+        ok, _ = attempt(
+            lambda: oncall.set_availability(peer=peer, unavailable_until=until),
+            form=form,
+            field="until",
+        )
+        if ok:
+            messages.success(request, "Availability saved.")
+            return redirect("roster:me", agency_slug=agency_slug)
+    return render(
+        request,
+        "roster/me.html",
+        {
+            "peer": peer,
+            "available": available,
+            "form": form,
+            "shifts": peer.shifts.filter(ends_at__gt=now)[:20],
+            "trainings": peer.trainings.all()[:20],
+            "panels": panels.for_peer(peer),
+        },
+    )

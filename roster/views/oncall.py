@@ -1,0 +1,33 @@
+"""The officer's lookup. It reads and never writes: no audit row, no log line, nothing in the
+session names who looked."""
+
+import segno
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from agencies.decorators import requires
+from roster import selectors
+
+
+@never_cache
+@requires("oncall.view")
+def lookup(request, agency_slug):
+    now = timezone.now()
+    found = selectors.lookup(agency=request.agency, policy=request.policy, now=now)
+    return render(request, "roster/lookup.html", {"found": found, "now": now})
+
+
+@requires("oncall.view")
+def print_roster(request, agency_slug):
+    now = timezone.now()
+    found = selectors.lookup(agency=request.agency, policy=request.policy, now=now)
+    url = request.build_absolute_uri(reverse("roster:lookup", args=[agency_slug]))
+    qr_svg = segno.make(url, error="m").svg_inline(scale=4, title="QR code to the on-call page")
+    peers = sorted(found.on_call + found.others, key=lambda c: c.name.split()[-1])
+    return render(
+        request,
+        "roster/print.html",
+        {"peers": peers, "qr_svg": qr_svg, "lookup_url": url, "resources": found.resources},
+    )

@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+from agencies.choices import Role
+from tests.factories import AgencyFactory, member
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(slug="clayton", name="Clayton Police Department", preset="clayton")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(slug="kcpd", name="Kansas City Missouri Police Department", preset="kcpd")
+
+
+@pytest.fixture
+def users(agency, other_agency):
+    """One user per role in `agency`, and an admin of `other_agency` as the outsider."""
+    return {
+        **{role: member(agency, role, username=f"{role}.clayton") for role in Role.values},
+        "outsider": member(other_agency, Role.ADMIN, username="admin.kcpd"),
+    }
+
+
+@pytest.fixture
+def login(db):
+    """A fresh test client signed in as the user: two users never share cookies or messages."""
+
+    def _login(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,105 @@
+"""Factories that keep related objects in one agency: a membership's user and agency, a
+resource's agency, all come from the same place."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from agencies.choices import ResourceKind, Role
+from agencies.models import Agency, Membership, Resource, User
+from agencies.services import create_agency
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class AgencyFactory(DjangoModelFactory):
+    """An agency made the way the product makes one: from a preset, policy and lists included."""
+
+    class Meta:
+        model = Agency
+
+    slug = factory.Sequence(lambda n: f"agency{n}")
+    name = factory.LazyAttribute(lambda a: f"{a.slug.title()} Police Department")
+    preset = "missouri-default"
+
+    @classmethod
+    def _create(cls, model_class, slug, name, preset, **kwargs):
+        return create_agency(slug=slug, name=name, preset_key=preset, **kwargs)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    agency = factory.SubFactory(AgencyFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.OFFICER
+
+
+class ResourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = ResourceKind.HOTLINE
+    name = factory.Sequence(lambda n: f"Helpline {n}")
+    phone = "(800) 555-0100"
+
+
+def member(agency: Agency, *roles: str, username: str | None = None) -> User:
+    """A user holding the given roles (officer by default) in one agency."""
+    user = UserFactory(username=username) if username else UserFactory()
+    for role in roles or (Role.OFFICER,):
+        MembershipFactory(agency=agency, user=user, role=role)
+    return user
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Person"
+
+    agency = factory.SubFactory(AgencyFactory)
+    employee_number = factory.Sequence(lambda n: f"E{1000 + n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    rank = "Officer"
+    unit = "Central"
+    member_class = "sworn"
+    hire_date = factory.LazyFunction(lambda: date.today() - timedelta(days=3650))
+    email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.org")
+    phone = "(816) 555-0100"
+
+
+class PeerFactory(DjangoModelFactory):
+    """A peer whose person is in the same agency as the peer."""
+
+    class Meta:
+        model = "roster.Peer"
+
+    agency = factory.SubFactory(AgencyFactory)
+    person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
+    status = "active"
+    agreement_signed_on = factory.LazyFunction(lambda: date.today() - timedelta(days=100))
+    active_since = factory.LazyFunction(lambda: date.today() - timedelta(days=100))
+
+
+class ShiftFactory(DjangoModelFactory):
+    """An on-call shift of a peer, in the peer's agency, covering now unless told otherwise."""
+
+    class Meta:
+        model = "roster.OnCallShift"
+
+    peer = factory.SubFactory(PeerFactory)
+    agency = factory.SelfAttribute("peer.agency")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=11))

@@ -1,0 +1,174 @@
+"""With a real Celery worker process and Redis (CI has both; locally these need DATABASE_URL on
+PostgreSQL and REDIS_URL, since the worker must share the test database)."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from activations.services import activation as service
+from agencies.choices import Role
+from agencies.models import IncidentType
+from notifications.models import Message, State
+from tests.factories import AgencyFactory, ShiftFactory, member
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
+        reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL, as CI does)",
+    ),
+]
+
+
+def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    url = f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        DATABASE_URL=url + connection.settings_dict["NAME"],
+        REDIS_URL=redis_url(),
+        VAR_DIR=str(tmp_path),
+        EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
+        SMS_FILE_PATH=str(tmp_path / "sms"),
+        OUTBOX_LEASE_SECONDS="3",
+        **extra,
+    )
+    return env
+
+
+def redis_url() -> str:
+    # A database of its own, so no other worker on this Redis takes these tasks.
+    base = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+    return f"{base}/13"
+
+
+def start_worker(tmp_path: Path, name: str, **extra: str) -> subprocess.Popen:
+    log = (tmp_path / f"{name}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+         "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
+         "-n", f"{name}-{os.getpid()}@localhost", "-Q", "celery"],
+        cwd=ROOT, env=worker_env(tmp_path, **extra), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def sweep(tmp_path: Path) -> None:
+    """The periodic sweep, run as beat would run it: in another process, through Redis."""
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from notifications.tasks import sweep_outbox; print(sweep_outbox())"],
+        cwd=ROOT, env=worker_env(tmp_path), check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
+def wait_for(predicate, seconds: float = 45) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def stop(worker: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+
+
+@pytest.fixture
+def kcpd_activation_data(db):
+    kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
+    coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
+    for i in range(2):
+        ShiftFactory(peer__agency=kcpd, peer__person__phone=f"(816) 555-02{i}0")
+    return kcpd, coordinator
+
+
+def open_activation(kcpd, coordinator):
+    return service.create(
+        agency=kcpd, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
+        incident_type=IncidentType.objects.get(agency=kcpd, code="pursuit-crash"),
+        occurred_at=timezone.now(), location="Downtown", members_affected=1, briefing="",
+        peers_needed=2,
+    )  # fmt: skip
+
+
+def use_broker(url: str) -> None:
+    from config.celery import app
+
+    app.conf.update(broker_url=url, task_always_eager=False)
+    app._pool = None  # the next publish connects to this broker
+
+
+@pytest.fixture
+def real_broker():
+    from config.celery import app
+
+    before = (app.conf.broker_url, app.conf.task_always_eager)
+    yield use_broker
+    app.conf.update(broker_url=before[0], task_always_eager=before[1])
+    app._pool = None
+
+
+def sms_lines(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "sms"
+    return [line for f in folder.glob("*.jsonl") for line in f.read_text().splitlines()]
+
+
+def test_a_worker_killed_while_sending_loses_nothing(tmp_path, kcpd_activation_data, real_broker):
+    kcpd, coordinator = kcpd_activation_data
+    real_broker(redis_url())
+    marker = tmp_path / "stuck"
+    stuck = start_worker(tmp_path, "stuck", SMS_BACKEND="tests.support.stuck_sms.StuckSmsBackend",
+                         STUCK_MARKER=str(marker))  # fmt: skip
+    try:
+        open_activation(kcpd, coordinator)
+        assert wait_for(marker.exists), (tmp_path / "stuck.log").read_text()[-2000:]
+    finally:
+        stop(stuck)  # killed mid-send: its message is claimed and unsent
+    assert Message.objects.filter(state=State.SENDING).count() == 1
+    healthy = start_worker(tmp_path, "healthy")
+    try:
+        time.sleep(3.5)  # the dead worker's claim goes stale
+        sweep(tmp_path)
+        done = wait_for(lambda: Message.objects.exclude(state=State.SENT).count() == 0)
+        assert done, (tmp_path / "healthy.log").read_text()[-3000:]
+    finally:
+        stop(healthy)
+    assert len(sms_lines(tmp_path)) == 2  # one text per peer: none lost, none twice
+    assert len(list((tmp_path / "mail").iterdir())) == 2
+
+
+def test_with_redis_down_the_activation_is_kept_and_its_messages_go_out_once_it_is_back(
+    tmp_path, kcpd_activation_data, real_broker
+):
+    kcpd, coordinator = kcpd_activation_data
+    real_broker("redis://127.0.0.1:1/0")  # nothing listens there: Redis is down
+    activation = open_activation(kcpd, coordinator)
+    assert activation.pk and activation.status == "open"
+    assert Message.objects.filter(state=State.PENDING).count() == 4
+    real_broker(redis_url())  # Redis is back
+    worker = start_worker(tmp_path, "after")
+    try:
+        sweep(tmp_path)
+        done = wait_for(lambda: Message.objects.filter(state=State.SENT).count() == 4)
+        assert done, (tmp_path / "after.log").read_text()[-3000:]
+    finally:
+        stop(worker)
+    assert len(sms_lines(tmp_path)) == 2
