@@ -109,11 +109,18 @@ def open_activation(kcpd, coordinator):
     )  # fmt: skip
 
 
+def forget_connections(app) -> None:
+    # Both caches hold the old broker: a producer pool made by an earlier test would keep
+    # publishing there, and this test's worker would never see the tasks.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def use_broker(url: str) -> None:
     from config.celery import app
 
     app.conf.update(broker_url=url, task_always_eager=False)
-    app._pool = None  # the next publish connects to this broker
+    forget_connections(app)
 
 
 @pytest.fixture
@@ -123,7 +130,7 @@ def real_broker():
     before = (app.conf.broker_url, app.conf.task_always_eager)
     yield use_broker
     app.conf.update(broker_url=before[0], task_always_eager=before[1])
-    app._pool = None
+    forget_connections(app)
 
 
 def sms_lines(tmp_path: Path) -> list[str]:
