@@ -19,6 +19,8 @@ class Action:
     label: str = ""
     description: str = ""
     url_name: str = ""  # shown on the agency home when set
+    # A policy field that must be set for the page to mean anything in this agency.
+    policy_field: str = ""
 
 
 ACTIONS: dict[str, Action] = {
@@ -81,6 +83,7 @@ ACTIONS: dict[str, Action] = {
             "Outreach",
             "Send the team's contact card; only a monthly count is kept.",
             "activations:outreach",
+            "outreach_reasons",
         ),
         Action(
             "outbox.view",
@@ -130,5 +133,11 @@ def can(roles: frozenset[str] | set[str], action: str) -> bool:
     return entry is not None and bool(entry.roles & set(roles))
 
 
-def home_actions(roles: frozenset[str] | set[str]) -> list[Action]:
-    return [a for a in ACTIONS.values() if a.url_name and a.roles & set(roles)]
+def home_actions(roles: frozenset[str] | set[str], policy) -> list[Action]:
+    return [
+        a
+        for a in ACTIONS.values()
+        if a.url_name
+        and a.roles & set(roles)
+        and (not a.policy_field or getattr(policy, a.policy_field))
+    ]

@@ -132,11 +132,13 @@ def delete_resource(*, resource: Resource) -> None:
 
 __all__ = [
     "PolicyDocumentError",
+    "answer_partnership",
     "apply_policy_document",
     "create_agency",
     "delete_resource",
     "grant_role",
     "note_list_changed",
+    "propose_partnership",
     "revoke_role",
     "save_policy",
     "save_resource",

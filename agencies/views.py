@@ -38,7 +38,7 @@ def home(request, agency_slug):
         request,
         "agencies/home.html",
         {
-            "actions": home_actions(request.roles),
+            "actions": home_actions(request.roles, request.policy),
             "role_titles": [selectors.role_title(policy, r) for r in sorted(request.roles)],
         },
     )

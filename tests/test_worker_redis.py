@@ -138,6 +138,12 @@ def sms_lines(tmp_path: Path) -> list[str]:
     return [line for f in folder.glob("*.jsonl") for line in f.read_text().splitlines()]
 
 
+def mails_written(tmp_path: Path) -> int:
+    # The file backend may append two messages to one file, so count the messages themselves.
+    folder = tmp_path / "mail"
+    return sum(f.read_text().count("\nMessage-ID: ") for f in folder.iterdir())
+
+
 def test_a_worker_killed_while_sending_loses_nothing(tmp_path, kcpd_activation_data, real_broker):
     kcpd, coordinator = kcpd_activation_data
     real_broker(redis_url())
@@ -159,7 +165,7 @@ def test_a_worker_killed_while_sending_loses_nothing(tmp_path, kcpd_activation_d
     finally:
         stop(healthy)
     assert len(sms_lines(tmp_path)) == 2  # one text per peer: none lost, none twice
-    assert len(list((tmp_path / "mail").iterdir())) == 2
+    assert mails_written(tmp_path) == 2
 
 
 def test_with_redis_down_the_activation_is_kept_and_its_messages_go_out_once_it_is_back(

@@ -151,6 +151,9 @@ def respond(*, callout: CallOut, accept: bool) -> str:
         call.state = CallState.DECLINED
         call.responded_at = timezone.now()
         call.save()
+        if call.assistance_id:
+            # A partner's peer who declines is replaced from the same partner first.
+            call_next(activation, count=1, agency=call.peer.agency, assistance=call.assistance)
         fill(activation)
         return "declined"
     accepted, _ = outstanding(activation)
