@@ -233,6 +233,7 @@ def _link_problem(request, reason: str):
 @require_POST
 @requires("activation.manage")
 def ask_partner(request, agency_slug, pk):
+    _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AskPartnerForm(request.POST, partners=partner_agencies(agency=request.agency))
     if not form.is_valid():
         messages.error(request, "Choose a partner agency and a number of peers from 1 to 10.")

@@ -18,8 +18,9 @@ PAGES = [
     ("activations:detail", True, SEE_ALL),
     ("activations:status", True, SEE_ALL),
     ("notifications:outbox", False, {Role.COORDINATOR, Role.ADMIN}),
+    ("activations:partner_requests", False, MEMBERS),
 ]
-POSTS = ["approve", "decline", "close", "add", "external"]
+POSTS = ["approve", "decline", "close", "add", "external", "ask_partner"]
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ PAGES = [
     ("agencies:resource_list", {}, ADMIN_ONLY),
     ("agencies:resource_new", {}, ADMIN_ONLY),
     ("agencies:resource_edit", {"pk": "resource"}, ADMIN_ONLY),
+    ("agencies:partners", {}, ADMIN_ONLY),
 ]
 
 
