@@ -18,3 +18,4 @@ format:
 bench:  ## run every benchmark script (against DATABASE_URL when set)
 	scripts/setup
 	.venv/bin/python bench/oncall_lookup.py
+	.venv/bin/python bench/activation_fanout.py
