@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.choices import Role
-from agencies.models import Agency, User
+from agencies.models import Agency, Partnership, User
 from agencies.presets import PRESETS
 from agencies.services import create_agency, grant_role
 from demo.roster import seed_roster
@@ -19,6 +20,8 @@ DEMO_USERS = [
 ]
 # One person on two teams: a peer who serves both St. Louis departments.
 SHARED_USER = ("peer.metro", [("slmpd", Role.PEER), ("clayton", Role.PEER)])
+# Both policies lend peers to other agencies (Joplin III; SLMPD Goals 5).
+PARTNERS = ("joplin", "slmpd")
 
 
 class Command(BaseCommand):
@@ -44,6 +47,10 @@ class Command(BaseCommand):
             grant_role(user=shared, agency=Agency.objects.get(slug=slug), role=role)
         for key in DEMO_AGENCIES:
             seed_roster(Agency.objects.select_related("policy").get(slug=key))
+        joplin, slmpd = (Agency.objects.get(slug=slug) for slug in PARTNERS)
+        Partnership.objects.get_or_create(
+            proposer=joplin, partner=slmpd, defaults={"accepted_at": timezone.now()}
+        )
         platform = self._user("platform", "Platform", "Admin", "platform")
         if not platform.is_superuser:
             platform.is_staff = platform.is_superuser = True
@@ -55,7 +62,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Demo users: admin.<slug>, coordinator.<slug>, peer.<slug>, officer.<slug>, "
-            "provider.<slug>, chief.<slug>; peer.metro (slmpd and clayton); platform (Django admin)"
+            "provider.<slug>, chief.<slug>; peer.metro (slmpd and clayton); "
+            "platform (Django admin). Joplin and SLMPD are partner agencies."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo password for every demo user: {DEMO_PASSWORD}"))
 
