@@ -29,4 +29,5 @@ urlpatterns = [
     path("<slug:agency_slug>/", include("roster.urls")),
     path("<slug:agency_slug>/", include("notifications.urls")),
     path("<slug:agency_slug>/", include("activations.urls")),
+    path("<slug:agency_slug>/", include("usage_reports.urls")),
 ]

@@ -186,6 +186,10 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return f"Policy of {self.agency}"
 
+    @property
+    def pays_peers(self) -> bool:
+        return self.compensation != Compensation.NONE
+
     def callout_blocking_flags(self) -> set[str]:
         """Flags that take a peer off call-outs: the policy's own, and administrative leave in
         every agency, since a member relieved of duty is never sent to an incident."""

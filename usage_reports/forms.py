@@ -1,0 +1,96 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from activations.models import Activation, CallState
+from agencies.models import IncidentType, InterventionType
+
+from .models import MAX_MINUTES, ContactMode
+from .services import FOLLOW_UP_DAYS
+
+YES_NO = [("yes", "On duty"), ("no", "Off duty")]
+
+
+class UsageForm(forms.Form):
+    """Only what the policy lets a usage form hold (Joplin SOG 2-13 IV.C.2): when, how long, what
+    kind. There is deliberately no field for anything about the person helped."""
+
+    served_at = forms.DateTimeField(
+        label="Date and time of service",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=1,
+        max_value=MAX_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": "A contact lasts at least a minute.",
+            "max_value": f"A contact cannot last more than {MAX_MINUTES // 60} hours.",
+        },
+    )
+    incident_type = forms.ModelChoiceField(queryset=IncidentType.objects.none())
+    intervention_type = forms.ModelChoiceField(
+        queryset=InterventionType.objects.none(), label="Intervention"
+    )
+    contact_mode = forms.ChoiceField(
+        choices=ContactMode.choices, widget=forms.RadioSelect, label="Contact"
+    )
+    on_duty = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, label="You were")
+    activation = forms.ModelChoiceField(
+        queryset=Activation.objects.none(),
+        required=False,
+        label="From an activation",
+        empty_label="No, not from an activation",
+    )
+
+    def __init__(self, *args, agency, peer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
+            active=True
+        )
+        self.fields["intervention_type"].queryset = InterventionType.objects.for_agency(
+            agency
+        ).filter(active=True)
+        # The activations this peer accepted in the last 60 days.
+        self.fields["activation"].queryset = (
+            Activation.objects.for_agency(agency)
+            .filter(
+                callouts__peer=peer,
+                callouts__state=CallState.ACCEPTED,
+                opened_at__gte=timezone.now() - timedelta(days=60),
+            )
+            .select_related("incident_type")
+            .distinct()
+        )
+        self.fields["activation"].label_from_instance = lambda a: (
+            f"{a.incident_type.label}, {timezone.localtime(a.occurred_at):%b %d}"
+        )
+        if not self.is_bound and "served_at" not in self.initial:
+            self.initial["served_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["on_duty"] = data["on_duty"] == "yes"
+        data.pop("follow_up_days", None)
+        return data
+
+
+class FileUsageForm(UsageForm):
+    follow_up_days = forms.TypedChoiceField(
+        choices=[("", "No reminder")] + [(str(d), f"In {d} days") for d in FOLLOW_UP_DAYS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Remind me to follow up",
+        help_text="The reminder reaches you alone and names only the date and type of contact.",
+    )
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = choices

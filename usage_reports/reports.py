@@ -1,0 +1,193 @@
+"""The reports built on the usage forms: the quarterly program report (KCPD IV.B.2.f), the
+compensation report per peer per quarter, and the year-over-year program evaluation (St. Joseph
+II.H.2). Each is a plain structure the page, the CSV and the PDF all render."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from activations.models import Activation, CallOut, CallState, TimeEntry
+from agencies.choices import CompensationBasis
+from agencies.models import Agency, IncidentType
+from roster.models import Peer, TrainingRecord
+
+from . import periods
+from .selectors import Statistics, _counts, _listed, in_period, statistics
+from .suppression import Cell, cells
+
+
+@dataclass
+class CompensationRow:
+    peer: str
+    activation_hours: Decimal
+    open_assignments: int  # accepted call-outs whose activation is still open
+    off_duty_hours: Decimal
+    awaiting_approval_hours: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.activation_hours + self.off_duty_hours
+
+
+@dataclass
+class Compensation:
+    kind: str
+    basis: list[str]
+    days_off_per_year: int | None
+    rows: list[CompensationRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.total for r in self.rows), Decimal(0))
+
+
+def _hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+def compensation(*, agency: Agency, period: periods.Period) -> Compensation:
+    policy = agency.policy
+    basis = set(policy.compensation_basis)
+    result = Compensation(
+        kind=policy.get_compensation_display(),
+        basis=[CompensationBasis(b).label for b in policy.compensation_basis],
+        days_off_per_year=policy.days_off_per_year,
+    )
+    entries = {
+        r["peer"]: r
+        for r in TimeEntry.objects.for_agency(agency)
+        .filter(started_at__gte=period.start, started_at__lt=period.end)
+        .values("peer")
+        .annotate(hours=Sum("hours"), open=Count("id", filter=Q(hours__isnull=True)))
+    }
+    off_duty = {
+        r["peer"]: r
+        for r in in_period(agency, period)
+        .filter(on_duty=False)
+        .values("peer")
+        .annotate(
+            minutes=Sum("duration_minutes"),
+            approved=Sum("duration_minutes", filter=Q(compensation_approved=True)),
+        )
+    }
+    counts_off_duty = CompensationBasis.OFF_DUTY_CONTACT in basis
+    needs_approval = CompensationBasis.APPROVED_OFF_DUTY_CONSULT in basis
+    peers = Peer.objects.for_agency(agency).filter(pk__in={*entries, *off_duty})
+    for peer in peers.select_related("person").order_by("person__last_name"):
+        entry, forms = entries.get(peer.pk, {}), off_duty.get(peer.pk, {})
+        if counts_off_duty:
+            earned, waiting = _hours(forms.get("minutes")), Decimal(0)
+        elif needs_approval:
+            earned = _hours(forms.get("approved"))
+            waiting = _hours(forms.get("minutes")) - earned
+        else:
+            earned = waiting = Decimal(0)
+        result.rows.append(
+            CompensationRow(
+                peer=peer.person.full_name,
+                activation_hours=entry.get("hours") or Decimal(0),
+                open_assignments=entry.get("open", 0),
+                off_duty_hours=earned,
+                awaiting_approval_hours=waiting,
+            )
+        )
+    return result
+
+
+def pending_approvals(*, agency: Agency, period: periods.Period):
+    """Off-duty consults in the period the lead has not approved (KCPD III.D.2)."""
+    return (
+        in_period(agency, period)
+        .filter(on_duty=False, compensation_approved=False)
+        .select_related("peer__person", "incident_type", "intervention_type")
+        .order_by("served_at")
+    )
+
+
+@dataclass
+class Quarterly:
+    period: periods.Period
+    stats: Statistics
+    activations: int
+    activations_by_type: list[Cell]
+    peers_accepted: int
+    compensation: Compensation | None  # per peer: coordinators only
+    compensation_total: Decimal
+
+
+def quarterly(*, agency: Agency, period: periods.Period, per_peer: bool) -> Quarterly:
+    opened = Activation.objects.for_agency(agency).filter(
+        opened_at__gte=period.start, opened_at__lt=period.end
+    )
+    by_type = _counts(opened, "incident_type")
+    comp = compensation(agency=agency, period=period)
+    return Quarterly(
+        period=period,
+        stats=statistics(
+            agency=agency, period=period, per_peer=per_peer, suppress_everything=not per_peer
+        ),
+        activations=opened.count(),
+        activations_by_type=cells(
+            [(label, n) for label, n in _listed(IncidentType, agency, by_type) if n or per_peer],
+            threshold=None if per_peer else agency.policy.stats_suppression_threshold,
+        ),
+        peers_accepted=CallOut.objects.filter(
+            activation__in=opened, state=CallState.ACCEPTED
+        ).count(),
+        compensation=comp if per_peer else None,
+        compensation_total=comp.total,
+    )
+
+
+@dataclass
+class Year:
+    year: int
+    contacts: int
+    hours: Decimal
+    activations: int
+    peers_reporting: int
+    training_hours: Decimal
+    by_incident: dict[str, int]
+
+
+@dataclass
+class Evaluation:
+    years: list[Year]
+    incident_labels: list[str]
+    threshold: int | None
+
+    def shown(self, value: int) -> int | None:
+        return None if self.threshold and value < self.threshold else value
+
+
+def evaluation(*, agency: Agency, years: int = 3, suppress_everything: bool) -> Evaluation:
+    """The last `years` calendar years side by side, this one to date."""
+    this_year = int(periods.current_quarter(agency).key[:4])
+    labels = {i.pk: i.label for i in IncidentType.objects.for_agency(agency)}
+    rows = []
+    for year in range(this_year - years + 1, this_year + 1):
+        period = periods.parse(str(year), agency)
+        qs = in_period(agency, period)
+        totals = qs.aggregate(
+            n=Count("id"), minutes=Sum("duration_minutes"), peers=Count("peer", distinct=True)
+        )
+        training = TrainingRecord.objects.for_agency(agency).filter(date__year=year)
+        rows.append(
+            Year(
+                year=year,
+                contacts=totals["n"],
+                hours=_hours(totals["minutes"]),
+                activations=Activation.objects.for_agency(agency)
+                .filter(opened_at__gte=period.start, opened_at__lt=period.end)
+                .count(),
+                peers_reporting=totals["peers"],
+                training_hours=training.aggregate(h=Sum("hours"))["h"] or Decimal(0),
+                by_incident={
+                    labels.get(k, "?"): v for k, v in _counts(qs, "incident_type").items()
+                },
+            )
+        )
+    used = sorted({label for y in rows for label in y.by_incident})
+    threshold = agency.policy.stats_suppression_threshold if suppress_everything else None
+    return Evaluation(years=rows, incident_labels=used, threshold=threshold)

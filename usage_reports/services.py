@@ -1,0 +1,153 @@
+"""Filing and correcting usage forms. Only the peer who filed a form may correct it, for 7 days."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activations.models import Activation
+from agencies.models import Agency, IncidentType, InterventionType
+from notifications.models import Channel
+from notifications.services import cancel_for, queue
+from roster.models import Peer
+
+from .models import UsageReport
+
+CORRECTION_DAYS = 7
+FOLLOW_UP_DAYS = (1, 3, 7, 14)
+# A form for a contact longer ago than this is refused: the statistics are quarterly.
+OLDEST_DAYS = 366
+
+
+def _check(
+    *,
+    agency: Agency,
+    served_at: datetime,
+    incident_type: IncidentType,
+    intervention_type: InterventionType,
+    activation: Activation | None,
+) -> None:
+    now = timezone.now()
+    errors = {}
+    if served_at > now + timedelta(minutes=5):
+        errors["served_at"] = "The date and time of service cannot be in the future."
+    elif served_at < now - timedelta(days=OLDEST_DAYS):
+        errors["served_at"] = "A contact more than a year ago cannot be reported."
+    if incident_type.agency_id != agency.pk or not incident_type.active:
+        errors["incident_type"] = "Choose one of this agency's incident types."
+    if intervention_type.agency_id != agency.pk or not intervention_type.active:
+        errors["intervention_type"] = "Choose one of this agency's interventions."
+    if activation is not None and activation.agency_id != agency.pk:
+        errors["activation"] = "Choose one of your assignments."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def file_report(
+    *,
+    agency: Agency,
+    peer: Peer,
+    served_at: datetime,
+    duration_minutes: int,
+    incident_type: IncidentType,
+    intervention_type: InterventionType,
+    contact_mode: str,
+    on_duty: bool,
+    activation: Activation | None = None,
+    follow_up_days: int | None = None,
+) -> UsageReport:
+    if peer.agency_id != agency.pk:
+        raise PermissionDenied("Only a peer of this agency files its usage forms.")
+    _check(agency=agency, served_at=served_at, incident_type=incident_type,
+           intervention_type=intervention_type, activation=activation)  # fmt: skip
+    if follow_up_days is not None and follow_up_days not in FOLLOW_UP_DAYS:
+        raise ValidationError({"follow_up_days": "Choose one of the reminder delays offered."})
+    report = UsageReport(
+        agency=agency,
+        peer=peer,
+        served_at=served_at,
+        duration_minutes=duration_minutes,
+        incident_type=incident_type,
+        intervention_type=intervention_type,
+        contact_mode=contact_mode,
+        on_duty=on_duty,
+        activation=activation,
+    )
+    report.full_clean()
+    report.save()
+    if follow_up_days:
+        # To the peer alone; the text names only the date and type of the contact.
+        queue(
+            agency=agency,
+            purpose="usage_follow_up",
+            subject=report,
+            recipients=[("person", peer.person_id, "")],
+            channels=[Channel.EMAIL],
+            due_at=timezone.now() + timedelta(days=follow_up_days),
+        )
+    return report
+
+
+def may_correct(report: UsageReport, peer: Peer | None) -> bool:
+    return (
+        peer is not None
+        and report.peer_id == peer.pk
+        and timezone.now() - report.filed_at <= timedelta(days=CORRECTION_DAYS)
+    )
+
+
+@transaction.atomic
+def correct_report(
+    *,
+    report: UsageReport,
+    peer: Peer,
+    served_at: datetime,
+    duration_minutes: int,
+    incident_type: IncidentType,
+    intervention_type: InterventionType,
+    contact_mode: str,
+    on_duty: bool,
+    activation: Activation | None = None,
+) -> UsageReport:
+    report = UsageReport.objects.select_for_update().get(pk=report.pk)
+    if not may_correct(report, peer):
+        raise PermissionDenied(
+            f"A usage form can be corrected by the peer who filed it, for {CORRECTION_DAYS} days."
+        )
+    _check(agency=report.agency, served_at=served_at, incident_type=incident_type,
+           intervention_type=intervention_type, activation=activation)  # fmt: skip
+    report.served_at = served_at
+    report.duration_minutes = duration_minutes
+    report.incident_type = incident_type
+    report.intervention_type = intervention_type
+    report.contact_mode = contact_mode
+    report.on_duty = on_duty
+    report.activation = activation
+    if on_duty:
+        report.compensation_approved = False
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def withdraw_report(*, report: UsageReport, peer: Peer) -> None:
+    """A form filed by mistake: its peer may withdraw it while it may still be corrected."""
+    if not may_correct(report, peer):
+        raise PermissionDenied(
+            f"A usage form can be withdrawn by the peer who filed it, for {CORRECTION_DAYS} days."
+        )
+    cancel_for(subject=report)
+    report.delete()
+
+
+@transaction.atomic
+def approve_compensation(*, agency: Agency, report_ids: list[int], approve: bool) -> int:
+    """The lead approves off-duty consults for compensation (KCPD III.D.2)."""
+    return (
+        UsageReport.objects.for_agency(agency)
+        .filter(pk__in=report_ids, on_duty=False)
+        .update(compensation_approved=approve)
+    )

@@ -1,0 +1,151 @@
+"""Statistics and reports. Coordinators see per-peer figures; the command role sees aggregates
+only, with every small count hidden."""
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from agencies.choices import Role
+from agencies.decorators import requires
+
+from .. import periods, reports, selectors, services
+from ..forms import PeriodForm
+
+
+def _per_peer(request) -> bool:
+    return Role.COORDINATOR in request.roles
+
+
+def _period(request, default):
+    """The period asked for, or the default with a message when the ask is not one offered."""
+    choices = periods.choices(request.agency)
+    key = request.GET.get("period")
+    if key and key not in dict(choices):
+        messages.error(request, "Choose one of the periods offered.")
+        key = None
+    period = periods.parse(key, request.agency) if key else default(request.agency)
+    return period, PeriodForm(initial={"period": period.key}, choices=choices)
+
+
+@requires("stats.view")
+def statistics(request, agency_slug):
+    period, form = _period(request, periods.current_quarter)
+    per_peer = _per_peer(request)
+    stats = selectors.statistics(
+        agency=request.agency, period=period, per_peer=per_peer, suppress_everything=not per_peer
+    )
+    return render(
+        request,
+        "usage_reports/statistics.html",
+        {"stats": stats, "form": form, "per_peer": per_peer},
+    )
+
+
+def _csv(filename: str, rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerows(rows)
+    return response
+
+
+def _shown(cell, threshold) -> str:
+    return f"fewer than {threshold}" if cell.suppressed else str(cell.value)
+
+
+def _quarterly_rows(report: reports.Quarterly) -> list[list]:
+    stats = report.stats
+    rows = [["Quarterly program report", report.period.label], []]
+    rows += [["Contacts", stats.total], ["Hours of support", round(stats.minutes / 60, 1)], []]
+    for title, table in stats.tables:
+        rows.append([title, "Contacts"])
+        rows += [[c.label, _shown(c, stats.threshold)] for c in table]
+        rows.append([])
+    rows += [["Activations", report.activations], ["Peers who answered", report.peers_accepted]]
+    rows += [[c.label, _shown(c, stats.threshold)] for c in report.activations_by_type]
+    rows += [[], ["Compensation hours", report.compensation_total]]
+    if report.compensation:
+        rows.append(["Peer", "Activation hours", "Off-duty hours", "Total"])
+        rows += [
+            [r.peer, r.activation_hours, r.off_duty_hours, r.total]
+            for r in report.compensation.rows
+        ]
+    return rows
+
+
+@requires("reports.view")
+def quarterly(request, agency_slug):
+    period, form = _period(request, periods.previous_quarter)
+    if not period.is_quarter:
+        messages.error(request, "The quarterly report covers a quarter: choose one.")
+        period = periods.previous_quarter(request.agency)
+    report = reports.quarterly(agency=request.agency, period=period, per_peer=_per_peer(request))
+    context = {"report": report, "stats": report.stats, "form": form}
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return _csv(f"{agency_slug}-{period.key}-report.csv", _quarterly_rows(report))
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "usage_reports/quarterly_pdf.html", {**context, "agency": request.agency,
+                                                 "policy": request.policy},
+        )  # fmt: skip
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{agency_slug}-{period.key}.pdf"'
+        return response
+    return render(request, "usage_reports/quarterly.html", context)
+
+
+@requires("compensation.view")
+def compensation(request, agency_slug):
+    period, form = _period(request, periods.current_quarter)
+    if not period.is_quarter:
+        messages.error(request, "The compensation report covers a quarter: choose one.")
+        period = periods.current_quarter(request.agency)
+    data = reports.compensation(agency=request.agency, period=period)
+    if request.GET.get("format") == "csv":
+        rows = [["Peer", "Activation hours", "Open assignments", "Off-duty hours",
+                 "Awaiting approval (hours)", "Total hours"]]  # fmt: skip
+        rows += [
+            [r.peer, r.activation_hours, r.open_assignments, r.off_duty_hours,
+             r.awaiting_approval_hours, r.total]
+            for r in data.rows
+        ]  # fmt: skip
+        return _csv(f"{agency_slug}-{period.key}-compensation.csv", rows)
+    pending = (
+        list(reports.pending_approvals(agency=request.agency, period=period)[:200])
+        if "approved_off_duty_consult" in request.policy.compensation_basis
+        else []
+    )
+    return render(
+        request,
+        "usage_reports/compensation.html",
+        {"data": data, "form": form, "period": period, "pending": pending},
+    )
+
+
+@require_POST
+@requires("compensation.view")
+def approve(request, agency_slug):
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()][:500]
+    if not ids:
+        messages.error(request, "Tick the consults to approve.")
+    else:
+        done = services.approve_compensation(agency=request.agency, report_ids=ids, approve=True)
+        messages.success(request, f"{done} off-duty consult(s) approved for compensation.")
+    period = request.POST.get("period", "")
+    target = redirect("usage_reports:compensation", agency_slug=agency_slug)
+    if period in dict(periods.choices(request.agency)):
+        target["Location"] += f"?period={period}"
+    return target
+
+
+@requires("reports.view")
+def evaluation(request, agency_slug):
+    data = reports.evaluation(agency=request.agency, suppress_everything=not _per_peer(request))
+    return render(request, "usage_reports/evaluation.html", {"data": data})
