@@ -59,7 +59,7 @@ def compensation(*, agency: Agency, period: periods.Period) -> Compensation:
         for r in TimeEntry.objects.for_agency(agency)
         .filter(started_at__gte=period.start, started_at__lt=period.end)
         .values("peer")
-        .annotate(hours=Sum("hours"), open=Count("id", filter=Q(hours__isnull=True)))
+        .annotate(total=Sum("hours"), unsettled=Count("id", filter=Q(hours__isnull=True)))
     }
     off_duty = {
         r["peer"]: r
@@ -86,8 +86,8 @@ def compensation(*, agency: Agency, period: periods.Period) -> Compensation:
         result.rows.append(
             CompensationRow(
                 peer=peer.person.full_name,
-                activation_hours=entry.get("hours") or Decimal(0),
-                open_assignments=entry.get("open", 0),
+                activation_hours=entry.get("total") or Decimal(0),
+                open_assignments=entry.get("unsettled", 0),
                 off_duty_hours=earned,
                 awaiting_approval_hours=waiting,
             )

@@ -1,0 +1,215 @@
+"""Statistics and reports: who sees what, small counts hidden, the three reports and their
+formats."""
+
+import zoneinfo
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from activations.models import Activation, CallOut, TimeEntry
+from agencies.choices import Role
+from agencies.models import IncidentType, InterventionType
+from tests.factories import AgencyFactory, PeerFactory, member
+from usage_reports import periods
+from usage_reports.models import UsageReport
+from usage_reports.suppression import suppress
+
+CENTRAL = zoneinfo.ZoneInfo("America/Chicago")
+
+
+@pytest.fixture
+def kcpd(db):
+    return AgencyFactory(slug="kcpd", name="Kansas City Missouri Police Department", preset="kcpd")
+
+
+@pytest.fixture
+def quarter(kcpd):
+    return periods.previous_quarter(kcpd)
+
+
+@pytest.fixture
+def team(kcpd):
+    return {
+        name: PeerFactory(agency=kcpd, person__first_name=name, person__last_name="Smith")
+        for name in ["Ava", "Ben"]
+    }
+
+
+def forms(agency, peer, count, *, month, incident=0, on_duty=True, minutes=60, approved=False):
+    types = list(IncidentType.objects.for_agency(agency))
+    interventions = list(InterventionType.objects.for_agency(agency))
+    UsageReport.objects.bulk_create(
+        UsageReport(
+            agency=agency, peer=peer, served_at=datetime.combine(month, datetime.min.time(),
+                                                                 CENTRAL).replace(day=3 + i),
+            duration_minutes=minutes, incident_type=types[incident],
+            intervention_type=interventions[0], contact_mode="phone", on_duty=on_duty,
+            compensation_approved=approved,
+        )
+        for i in range(count)
+    )  # fmt: skip
+
+
+def time_entry(agency, peer, at, hours):
+    activation = Activation.objects.create(
+        agency=agency, status="closed", incident_type=IncidentType.objects.for_agency(agency)[0],
+        occurred_at=at, opened_at=at, location="Downtown", members_affected=1, peers_needed=1,
+    )  # fmt: skip
+    call = CallOut.objects.create(agency=agency, activation=activation, peer=peer, state="accepted")
+    TimeEntry.objects.create(
+        agency=agency, peer=peer, callout=call, kind="overtime", started_at=at, hours=hours
+    )
+
+
+@pytest.fixture
+def data(kcpd, team, quarter):
+    first, second, _ = quarter.months
+    forms(kcpd, team["Ava"], 5, month=first, incident=0)
+    forms(kcpd, team["Ava"], 4, month=second, incident=0)
+    forms(kcpd, team["Ben"], 1, month=second, incident=1, on_duty=False, minutes=90)
+    forms(kcpd, team["Ben"], 2, month=first, incident=2, on_duty=False, minutes=30, approved=True)
+    time_entry(kcpd, team["Ava"], quarter.start + (quarter.end - quarter.start) / 2, Decimal("2.5"))
+    return quarter
+
+
+def test_a_lone_hidden_count_takes_the_next_smallest_with_it():
+    assert suppress([10, 2, 7], 3) == [10, None, None]
+    assert suppress([10, 2, 1, 7], 3) == [10, None, None, 7]
+    assert suppress([10, 8], 3) == [10, 8]
+    assert suppress([0, 0], 3) == [None, None]
+
+
+@pytest.mark.django_db
+def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, kcpd, data):
+    client = login(member(kcpd, Role.COORDINATOR))
+    page = client.get(f"/kcpd/reports/quarterly/?period={data.key}").content.decode()
+    assert "Ava Smith" in page and "Ben Smith" in page
+    # Ava: 2.5 h of activation; Ben: 1 h of approved off-duty consults (KCPD III.D.2), and his
+    # unapproved 1.5 h not counted.
+    assert "3.5 hours this quarter." in page
+    csv_text = client.get(f"/kcpd/reports/quarterly/?period={data.key}&format=csv").content.decode()
+    assert "Ava Smith,2.5,0.0,2.5" in csv_text and "Ben Smith,0,1.0,1.0" in csv_text
+    # A whole quarter is not cut finer than a quarter: the coordinator sees the count of one.
+    label = IncidentType.objects.for_agency(kcpd)[1].label
+    assert f"{label},1\r\n" in csv_text
+
+
+@pytest.mark.django_db
+def test_the_chief_sees_the_quarterly_report_with_small_counts_hidden_and_no_peer(
+    login, kcpd, data
+):
+    client = login(member(kcpd, Role.COMMAND))
+    page = client.get(f"/kcpd/reports/quarterly/?period={data.key}").content.decode()
+    assert "Smith" not in page
+    assert "fewer than 3" in page
+    assert "3.5 hours this quarter." in page  # the total, never per peer
+    csv_text = client.get(f"/kcpd/reports/quarterly/?period={data.key}&format=csv").content.decode()
+    assert "Smith" not in csv_text and "fewer than 3" in csv_text
+    # Ben's lone form of the second incident type is not shown as "1" anywhere.
+    label = IncidentType.objects.for_agency(kcpd)[1].label
+    assert f"{label},fewer than 3" in csv_text
+
+
+@pytest.mark.django_db
+def test_the_quarterly_report_comes_as_a_pdf(login, kcpd, data):
+    response = login(member(kcpd, Role.COMMAND)).get(
+        f"/kcpd/reports/quarterly/?period={data.key}&format=pdf"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_statistics_hide_small_monthly_counts_even_for_the_coordinator(login, kcpd, data):
+    page = (
+        login(member(kcpd, Role.COORDINATOR))
+        .get(f"/kcpd/statistics/?period={data.key}")
+        .content.decode()
+    )
+    assert "Ava Smith" in page  # by peer, for the coordinator
+    # Months: 7 and 5 are shown; the third month (0) is hidden, and with it the smallest other.
+    assert "fewer than 3" in page
+    assert "12</strong> contacts" in page
+
+
+@pytest.mark.django_db
+def test_the_chief_sees_no_peer_in_the_statistics(login, kcpd, data):
+    page = (
+        login(member(kcpd, Role.COMMAND))
+        .get(f"/kcpd/statistics/?period={data.key}")
+        .content.decode()
+    )
+    assert "Smith" not in page and "By peer" not in page
+
+
+@pytest.mark.django_db
+def test_a_period_not_offered_gets_a_message_not_an_error(login, kcpd, data):
+    client = login(member(kcpd, Role.COORDINATOR))
+    for bad in ["1999Q9", "'; drop table", "2026Q5", "x" * 300]:
+        response = client.get("/kcpd/statistics/", {"period": bad})
+        assert response.status_code == 200
+        assert "Choose one of the periods offered." in response.content.decode()
+    response = client.get("/kcpd/reports/quarterly/", {"period": str(timezone.now().year)})
+    assert "The quarterly report covers a quarter" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
+    client = login(member(kcpd, Role.COORDINATOR))
+    page = client.get(f"/kcpd/reports/compensation/?period={data.key}").content.decode()
+    assert "Off-duty consults awaiting approval" in page
+    pending = UsageReport.objects.filter(on_duty=False, compensation_approved=False).get()
+    client.post("/kcpd/reports/compensation/approve/", {"report": [pending.pk], "period": data.key})
+    assert UsageReport.objects.get(pk=pending.pk).compensation_approved
+    csv_text = client.get(
+        f"/kcpd/reports/compensation/?period={data.key}&format=csv"
+    ).content.decode()
+    assert "Ben Smith,0,0,2.5,0.0,2.5" in csv_text
+
+
+@pytest.mark.django_db
+def test_another_agencys_forms_cannot_be_approved(login, kcpd, data):
+    other = AgencyFactory(slug="slmpd", preset="slmpd")
+    coordinator = member(other, Role.COORDINATOR)
+    pending = UsageReport.objects.filter(compensation_approved=False, on_duty=False).get()
+    login(coordinator).post("/slmpd/reports/compensation/approve/", {"report": [pending.pk]})
+    assert not UsageReport.objects.get(pk=pending.pk).compensation_approved
+
+
+@pytest.mark.django_db
+def test_st_joseph_counts_every_off_duty_contact_as_comp_time(login):
+    stjoe = AgencyFactory(slug="st-joseph", preset="st-joseph")
+    peer = PeerFactory(agency=stjoe, person__first_name="Cy", person__last_name="Jones")
+    quarter = periods.current_quarter(stjoe)
+    forms(stjoe, peer, 2, month=quarter.months[0], on_duty=False, minutes=45)
+    forms(stjoe, peer, 2, month=quarter.months[0], on_duty=True, minutes=45)
+    page = login(member(stjoe, Role.COORDINATOR)).get("/st-joseph/reports/compensation/")
+    text = page.content.decode()
+    assert "Comp time" in text and ">1.5</td>" in text
+
+
+@pytest.mark.django_db
+def test_the_year_over_year_evaluation_lists_each_year(login, kcpd, data):
+    page = login(member(kcpd, Role.COORDINATOR)).get("/kcpd/reports/evaluation/").content.decode()
+    year = timezone.now().year
+    assert all(str(y) in page for y in (year - 2, year - 1, year))
+    assert "Training hours" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/kcpd/statistics/", "/kcpd/reports/quarterly/", "/kcpd/reports/compensation/",
+     "/kcpd/reports/evaluation/", "/kcpd/usage/"],
+)  # fmt: skip
+def test_report_pages_keep_a_fixed_query_budget(
+    login, kcpd, team, quarter, url, django_assert_max_num_queries
+):
+    for i in range(30):
+        extra = PeerFactory(agency=kcpd)
+        forms(kcpd, extra, 3, month=quarter.months[i % 3], incident=i % 3, on_duty=i % 2 == 0)
+    client = login(member(kcpd, Role.COORDINATOR))
+    with django_assert_max_num_queries(20):
+        assert client.get(url, {"period": quarter.key}).status_code == 200
