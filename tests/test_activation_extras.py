@@ -5,9 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core import mail
-from django.db import models
 from django.utils import timezone
 
 from activations.models import Activation, CallOut, OutreachCount, TimeEntry
@@ -17,6 +15,7 @@ from agencies.choices import Role
 from agencies.models import IncidentType
 from notifications.models import Message
 from tests.factories import AgencyFactory, PersonFactory, ShiftFactory, member
+from tests.support.canary import database_mentions
 
 
 @pytest.fixture
@@ -44,18 +43,6 @@ def send(client, callbacks, number="S4471", reason="on_duty_injury"):
         return client.post(
             "/slmpd/outreach/", {"employee_number": number, "reason": reason}, follow=True
         )
-
-
-def database_mentions(text: str) -> list[str]:
-    """Every model field holding `text`: the canary check, on any database."""
-    found = []
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, (models.CharField, models.TextField)):
-                hit = model._default_manager.filter(**{f"{field.name}__icontains": text})
-                if hit.exists():
-                    found.append(f"{model._meta.label}.{field.name}")
-    return found
 
 
 @pytest.mark.django_db
