@@ -2,13 +2,16 @@
 anonymous visitor; the privacy page; and the canary: a name typed anywhere is kept nowhere."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
+from notifications.tasks import sweep_outbox
 from tests.factories import PeerFactory, member
 from tests.support.canary import database_mentions
 from usage_reports import privacy
@@ -131,6 +134,9 @@ def test_a_name_typed_into_every_usage_input_is_kept_nowhere(
         coordinator.get(url, {"period": CANARY, "format": CANARY, "page": CANARY})
     coordinator.post("/clayton/reports/compensation/approve/", {"report": CANARY, "period": CANARY})
     assert UsageReport.objects.count() >= 2  # the valid forms went in
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=5)):
+        sweep_outbox()  # the reminders come due and go through Celery
+    assert sent
     assert database_mentions("Quixote") == []
     assert "Quixote" not in caplog.text
     assert not [s for s in sent if "Quixote" in s]
