@@ -19,3 +19,4 @@ bench:  ## run every benchmark script (against DATABASE_URL when set)
 	scripts/setup
 	.venv/bin/python bench/oncall_lookup.py
 	.venv/bin/python bench/activation_fanout.py
+	.venv/bin/python bench/usage_statistics.py

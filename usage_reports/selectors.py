@@ -3,6 +3,7 @@
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -73,6 +74,61 @@ def _listed(model, agency: Agency, used: dict) -> list[tuple[str, int]]:
     return [(i.label, used.get(i.pk, 0)) for i in items if i.active or used.get(i.pk)]
 
 
+GROUPED = ("month", "incident_type", "intervention_type", "contact_mode", "on_duty", "peer")
+
+GROUPING_SETS_SQL = """
+SELECT date_trunc('month', served_at AT TIME ZONE %(tz)s)::date AS month, incident_type_id,
+       intervention_type_id, contact_mode, on_duty, peer_id, COUNT(*), SUM(duration_minutes),
+       GROUPING(date_trunc('month', served_at AT TIME ZONE %(tz)s)::date, incident_type_id,
+                intervention_type_id, contact_mode, on_duty, peer_id)
+FROM usage_reports_usagereport
+WHERE agency_id = %(agency)s AND served_at >= %(start)s AND served_at < %(end)s
+GROUP BY GROUPING SETS ((date_trunc('month', served_at AT TIME ZONE %(tz)s)::date),
+                        (incident_type_id), (intervention_type_id), (contact_mode), (on_duty),
+                        (peer_id), ())
+"""
+
+
+def _grouped_counts(agency: Agency, period: Period) -> dict[str, dict]:
+    """Counts (and minutes) by each column of GROUPED, and the total under "". PostgreSQL
+    computes them all in one pass over the period's rows; elsewhere one query per column."""
+    result: dict[str, dict] = {key: {} for key in GROUPED}
+    if connection.vendor == "postgresql":
+        params = {"tz": agency.time_zone, "agency": agency.pk,
+                  "start": period.start, "end": period.end}  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(GROUPING_SETS_SQL, params)
+            rows = cursor.fetchall()
+        full = (1 << len(GROUPED)) - 1
+        for *values, count, minutes, grouping in rows:
+            if grouping == full:
+                result[""] = {None: (count, minutes or 0)}
+                continue
+            # GROUPING() sets a bit for each column *not* grouped; the clear one is this set's.
+            index = next(
+                i for i in range(len(GROUPED)) if not grouping >> (len(GROUPED) - 1 - i) & 1
+            )
+            result[GROUPED[index]][values[index]] = (count, minutes or 0)
+        result.setdefault("", {None: (0, 0)})
+        return result
+    qs = in_period(agency, period)
+    tz = zoneinfo.ZoneInfo(agency.time_zone)
+    for key in GROUPED:
+        rows = (
+            (qs.annotate(month=TruncMonth("served_at", tzinfo=tz)) if key == "month" else qs)
+            .values(key)
+            .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        )
+        for row in rows:
+            value = row[key]
+            if key == "month" and hasattr(value, "date"):
+                value = value.date()
+            result[key][value] = (row["n"], row["minutes"] or 0)
+    totals = qs.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
+    result[""] = {None: (totals["n"], totals["minutes"] or 0)}
+    return result
+
+
 def statistics(
     *, agency: Agency, period: Period, per_peer: bool, suppress_everything: bool
 ) -> Statistics:
@@ -80,31 +136,25 @@ def statistics(
     hidden in every table cut finer than a quarter, and in every table for viewers who see
     aggregates only (`suppress_everything`)."""
     threshold = agency.policy.stats_suppression_threshold
-    qs = in_period(agency, period)
-    totals = qs.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
+    grouped = _grouped_counts(agency, period)
+    counts = {key: {k: v[0] for k, v in grouped[key].items()} for key in GROUPED}
+    total, minutes = grouped[""][None]
     tz = zoneinfo.ZoneInfo(agency.time_zone)
-    monthly = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
-        for row in qs.annotate(month=TruncMonth("served_at", tzinfo=tz))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
     this_month = timezone.localtime(timezone=tz).date().replace(day=1)
     months = [m for m in period.months if m <= this_month]
     coarse = None if not suppress_everything else threshold
-    modes = _counts(qs, "contact_mode")
-    duty = _counts(qs, "on_duty")
+    modes, duty = counts["contact_mode"], counts["on_duty"]
     stats = Statistics(
         period=period,
-        total=totals["n"],
-        minutes=totals["minutes"] or 0,
+        total=total,
+        minutes=minutes,
         threshold=threshold,
-        by_month=cells([(f"{m:%B %Y}", monthly.get(m, 0)) for m in months], threshold=threshold),
-        by_incident=cells(
-            _listed(IncidentType, agency, _counts(qs, "incident_type")), threshold=coarse
+        by_month=cells(
+            [(f"{m:%B %Y}", counts["month"].get(m, 0)) for m in months], threshold=threshold
         ),
+        by_incident=cells(_listed(IncidentType, agency, counts["incident_type"]), threshold=coarse),
         by_intervention=cells(
-            _listed(InterventionType, agency, _counts(qs, "intervention_type")), threshold=coarse
+            _listed(InterventionType, agency, counts["intervention_type"]), threshold=coarse
         ),
         by_mode=cells(
             [(label, modes.get(code, 0)) for code, label in ContactMode.choices], threshold=coarse
@@ -114,10 +164,7 @@ def statistics(
         ),
     )
     if per_peer:
-        rows = {
-            r["peer"]: (r["n"], r["minutes"])
-            for r in qs.values("peer").annotate(n=Count("id"), minutes=Sum("duration_minutes"))
-        }
+        rows = grouped["peer"]
         peers = Peer.objects.for_agency(agency).filter(pk__in=rows).select_related("person")
         stats.by_peer = sorted(
             ((p.person.full_name, *rows[p.pk]) for p in peers), key=lambda r: (-r[1], r[0])

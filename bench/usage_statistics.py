@@ -1,0 +1,128 @@
+"""Benchmark: the statistics page over 1,000,000 usage forms in one agency.
+
+The forms are spread over the last three years (about 330,000 a year) among 200 peers. Prints the
+median and 95th percentile server time of the coordinator's statistics page (per-peer table
+included) for the current quarter and for the whole current year, and its query count. Needs
+DATABASE_URL on PostgreSQL (the forms are generated there in one INSERT ... SELECT); runs in a
+scratch database it creates and drops.
+
+    .venv/bin/python bench/usage_statistics.py [--forms 1000000] [--requests 20]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+
+INSERT = """
+INSERT INTO usage_reports_usagereport
+  (agency_id, peer_id, served_at, duration_minutes, incident_type_id, intervention_type_id,
+   contact_mode, on_duty, activation_id, compensation_approved, filed_at, updated_at)
+SELECT %(agency)s,
+       (%(peers)s::bigint[])[1 + g %% %(npeers)s],
+       now() - ((g::bigint * 7919) %% (1095 * 1440)) * interval '1 minute',
+       5 + g %% 115,
+       (%(incidents)s::bigint[])[1 + g %% %(nincidents)s],
+       (%(interventions)s::bigint[])[1 + (g / 7) %% %(ninterventions)s],
+       (ARRAY['in_person', 'phone', 'virtual'])[1 + (g / 3) %% 3],
+       g %% 2 = 0, NULL, false, now(), now()
+FROM generate_series(1, %(forms)s) AS g
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--forms", type=int, default=1_000_000)
+    parser.add_argument("--peers", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=20)
+    args = parser.parse_args()
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        print("usage statistics: skipped (needs DATABASE_URL on PostgreSQL)")
+        return 0
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from agencies.choices import Role
+        from agencies.models import IncidentType, InterventionType, Membership, User
+        from agencies.services import create_agency
+        from demo.bulk import fill_agency
+        from roster.models import Peer
+        from usage_reports import periods
+
+        agency = create_agency(slug="bench", name="Bench PD", preset_key="kcpd")
+        fill_agency(agency, persons=args.peers * 2, peers=args.peers)
+        ids = {
+            "peers": list(Peer.objects.for_agency(agency).values_list("pk", flat=True)),
+            "incidents": list(IncidentType.objects.for_agency(agency).values_list("pk", flat=True)),
+            "interventions": list(
+                InterventionType.objects.for_agency(agency).values_list("pk", flat=True)
+            ),
+        }
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                INSERT,
+                {
+                    "agency": agency.pk,
+                    "forms": args.forms,
+                    **ids,
+                    **{f"n{key}": len(value) for key, value in ids.items()},
+                },
+            )
+            cursor.execute("VACUUM ANALYZE usage_reports_usagereport")
+        loaded = time.perf_counter() - started
+        coordinator = User.objects.create(username="coordinator.bench")
+        Membership.objects.create(user=coordinator, agency=agency, role=Role.COORDINATOR)
+        client = Client()
+        client.force_login(coordinator)
+        quarter = periods.current_quarter(agency)
+        year = quarter.key[:4]
+        results = []
+        for label, key in [("current quarter", quarter.key), ("current year", year)]:
+            url = f"/bench/statistics/?period={key}"
+            for _ in range(3):  # warm-up
+                assert client.get(url).status_code == 200
+            queries = []
+            with connection.execute_wrapper(
+                lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
+            ):
+                response = client.get(url)
+            counted = response.context["stats"].total
+            times = []
+            for _ in range(args.requests):
+                start = time.perf_counter()
+                assert client.get(url).status_code == 200
+                times.append((time.perf_counter() - start) * 1000)
+            times.sort()
+            p95 = times[max(0, round(len(times) * 0.95) - 1)]
+            results.append(
+                f"  {label}: {counted:,} forms counted, median {statistics.median(times):.0f} ms, "
+                f"p95 {p95:.0f} ms, {len(queries)} queries"
+            )
+        print(
+            f"usage statistics ({args.forms:,} forms, {args.peers} peers, postgresql, loaded in "
+            f"{loaded:.0f} s; aim: median under 500 ms):"
+        )
+        print("\n".join(results))
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
