@@ -89,8 +89,11 @@ def quarterly(request, agency_slug):
     if fmt == "csv":
         return _csv(f"{agency_slug}-{period.key}-report.csv", _quarterly_rows(report))
     if fmt == "pdf":
-        from weasyprint import HTML
-
+        try:
+            from weasyprint import HTML
+        except OSError:  # the Pango library is missing on this machine
+            messages.error(request, "PDF needs the Pango library on the server; use Print.")
+            return render(request, "usage_reports/quarterly.html", context)
         html = render_to_string(
             "usage_reports/quarterly_pdf.html", {**context, "agency": request.agency,
                                                  "policy": request.policy},
