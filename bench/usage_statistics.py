@@ -50,7 +50,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -96,10 +96,7 @@ def main() -> int:
             url = f"/bench/statistics/?period={key}"
             for _ in range(3):  # warm-up
                 assert client.get(url).status_code == 200
-            queries = []
-            with connection.execute_wrapper(
-                lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
-            ):
+            with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             counted = response.context["stats"].total
             times = []
@@ -111,7 +108,7 @@ def main() -> int:
             p95 = times[max(0, round(len(times) * 0.95) - 1)]
             results.append(
                 f"  {label}: {counted:,} forms counted, median {statistics.median(times):.0f} ms, "
-                f"p95 {p95:.0f} ms, {len(queries)} queries"
+                f"p95 {p95:.0f} ms, {len(queries.captured_queries)} queries"
             )
         print(
             f"usage statistics ({args.forms:,} forms, {args.peers} peers, postgresql, loaded in "

@@ -54,6 +54,10 @@ class Statistics:
     by_peer: list[tuple[str, int, int]] = field(default_factory=list)  # name, forms, minutes
 
     @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @property
     def tables(self) -> list[tuple[str, list[Cell]]]:
         return [
             ("By month", self.by_month),

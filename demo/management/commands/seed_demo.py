@@ -7,6 +7,7 @@ from agencies.models import Agency, Partnership, User
 from agencies.presets import PRESETS
 from agencies.services import create_agency, grant_role
 from demo.roster import seed_roster
+from demo.usage import seed_usage
 
 DEMO_PASSWORD = "peer-support-demo-2026"
 DEMO_AGENCIES = ["st-joseph", "joplin", "slmpd", "clayton", "kcpd"]
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         for slug, role in grants:
             grant_role(user=shared, agency=Agency.objects.get(slug=slug), role=role)
         for key in DEMO_AGENCIES:
-            seed_roster(Agency.objects.select_related("policy").get(slug=key))
+            agency = Agency.objects.select_related("policy").get(slug=key)
+            seed_roster(agency)
+            seed_usage(agency)
         joplin, slmpd = (Agency.objects.get(slug=slug) for slug in PARTNERS)
         Partnership.objects.get_or_create(
             proposer=joplin, partner=slmpd, defaults={"accepted_at": timezone.now()}

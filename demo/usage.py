@@ -1,0 +1,37 @@
+"""Demo usage forms: half a year of contacts spread over each agency's active peers, so the
+statistics and reports have something to show."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from agencies.models import Agency, IncidentType, InterventionType
+from roster.models import Peer
+from usage_reports.models import ContactMode, UsageReport
+
+
+def seed_usage(agency: Agency) -> None:
+    if UsageReport.objects.for_agency(agency).exists():
+        return
+    peers = list(Peer.objects.for_agency(agency).filter(status="active"))
+    incidents = list(IncidentType.objects.for_agency(agency).filter(active=True))
+    interventions = list(InterventionType.objects.for_agency(agency).filter(active=True))
+    if not (peers and incidents and interventions):
+        return
+    rng = random.Random(f"usage-{agency.slug}")
+    now = timezone.now()
+    UsageReport.objects.bulk_create(
+        UsageReport(
+            agency=agency,
+            peer=rng.choice(peers),
+            served_at=now - timedelta(days=rng.randint(8, 270), minutes=rng.randint(0, 1440)),
+            duration_minutes=rng.choice([15, 20, 30, 45, 60, 90]),
+            # A few types are common, the rest rare: the small counts show suppression.
+            incident_type=incidents[min(int(rng.expovariate(0.8)), len(incidents) - 1)],
+            intervention_type=rng.choice(interventions),
+            contact_mode=rng.choice(ContactMode.values),
+            on_duty=rng.random() < 0.6,
+        )
+        for _ in range(90)
+    )
