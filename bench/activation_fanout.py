@@ -20,9 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+from scratch import ROOT, scratch_database
 
 
 def start_worker(db_name: str, redis: str, folder: Path, concurrency: int) -> subprocess.Popen:
@@ -60,30 +58,20 @@ def main() -> int:
         print("activation fan-out: skipped (needs DATABASE_URL on PostgreSQL and REDIS_URL)")
         return 0
 
-    import django
+    with scratch_database() as db_name:
+        from config.celery import app
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    from config.celery import app
-
-    setup_test_environment()
-    # Its own Redis database, so no other worker takes these tasks.
-    redis = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
-    app.conf.update(broker_url=redis, task_always_eager=False)
-    old_name = connection.settings_dict["NAME"]
-    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    folder = Path(tempfile.mkdtemp(prefix="fanout-"))
-    worker = start_worker(db_name, redis, folder, args.concurrency)
-    try:
-        return run(args, folder)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        # Its own Redis database, so no other worker takes these tasks.
+        redis = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
+        app.conf.update(broker_url=redis, task_always_eager=False)
+        folder = Path(tempfile.mkdtemp(prefix="fanout-"))
+        worker = start_worker(db_name, redis, folder, args.concurrency)
+        try:
+            return run(args, folder)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
 
 
 def run(args, folder: Path) -> int:

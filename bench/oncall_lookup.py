@@ -8,14 +8,10 @@ bench`) or, with nothing set, SQLite, in a scratch database it creates and drops
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+from scratch import scratch_database
 
 
 def main() -> None:
@@ -25,17 +21,10 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=5000)
     args = parser.parse_args()
 
-    import django
+    with scratch_database():
+        from django.db import connection
+        from django.test import Client
 
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         from agencies.choices import Role
         from agencies.models import Membership, User
         from agencies.services import create_agency
@@ -69,8 +58,6 @@ def main() -> None:
             f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
             f"{len(queries)} queries, {args.requests} requests (aim: p95 under 50 ms)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
+from functools import partial
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+from scratch import scratch_database
 
 INSERT = """
 INSERT INTO usage_reports_usagereport
@@ -35,6 +34,11 @@ FROM generate_series(1, %(forms)s) AS g
 """
 
 
+def record(queries: list, execute, sql, *args):
+    queries.append(sql)
+    return execute(sql, *args)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=1_000_000)
@@ -45,17 +49,10 @@ def main() -> int:
         print("usage statistics: skipped (needs DATABASE_URL on PostgreSQL)")
         return 0
 
-    import django
+    with scratch_database():
+        from django.db import connection
+        from django.test import Client
 
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         from agencies.choices import Role
         from agencies.models import IncidentType, InterventionType, Membership, User
         from agencies.services import create_agency
@@ -96,7 +93,8 @@ def main() -> int:
             url = f"/bench/statistics/?period={key}"
             for _ in range(3):  # warm-up
                 assert client.get(url).status_code == 200
-            with CaptureQueriesContext(connection) as queries:
+            queries = []
+            with connection.execute_wrapper(partial(record, queries)):
                 response = client.get(url)
             counted = response.context["stats"].total
             times = []
@@ -108,17 +106,13 @@ def main() -> int:
             p95 = times[max(0, round(len(times) * 0.95) - 1)]
             results.append(
                 f"  {label}: {counted:,} forms counted, median {statistics.median(times):.0f} ms, "
-                f"p95 {p95:.0f} ms, {len(queries.captured_queries)} queries"
+                f"p95 {p95:.0f} ms, {len(queries)} queries"
             )
         print(
             f"usage statistics ({args.forms:,} forms, {args.peers} peers, postgresql, loaded in "
             f"{loaded:.0f} s; aim: median under 500 ms):"
         )
         print("\n".join(results))
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    return 0
 
 
 if __name__ == "__main__":

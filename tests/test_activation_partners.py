@@ -83,6 +83,24 @@ def ask(client, activation, slmpd, callbacks, count=1):
         )
 
 
+@pytest.fixture
+def asked(login, people, slmpd, partnered, slmpd_peers, joplin_activation,
+          django_capture_on_commit_callbacks):  # fmt: skip
+    """Joplin's coordinator has asked SLMPD for one peer."""
+    ask(login(people["joplin_coordinator"]), joplin_activation, slmpd,
+        django_capture_on_commit_callbacks)  # fmt: skip
+    return AssistanceRequest.objects.get()
+
+
+def decide(client, request, decision, callbacks, slug="slmpd"):
+    with callbacks(execute=True):
+        return client.post(
+            f"/{slug}/activations/partner-requests/{request.pk}/decide/",
+            {"decision": decision},
+            follow=True,
+        )
+
+
 @pytest.mark.django_db
 def test_an_admin_proposes_a_partnership_and_the_other_admin_accepts(login, people, slmpd):
     joplin_admin = login(people["joplin_admin"])
@@ -174,41 +192,22 @@ def test_the_deputy_chief_approves_and_the_partners_peers_are_called(
 
 @pytest.mark.django_db
 def test_the_partners_coordinator_may_not_decide_when_the_policy_names_the_deputy_chief(
-    login, people, slmpd, partnered, slmpd_peers, joplin_activation,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    ask(login(people["joplin_coordinator"]), joplin_activation, slmpd,
-        django_capture_on_commit_callbacks)  # fmt: skip
-    request = AssistanceRequest.objects.get()
-    response = login(people["slmpd_coordinator"]).post(
-        f"/slmpd/activations/partner-requests/{request.pk}/decide/",
-        {"decision": "approve"},
-        follow=True,
-    )
+    login, people, asked, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    response = decide(login(people["slmpd_coordinator"]), asked, "approve", callbacks)
     assert "The policy gives this decision to" in response.content.decode()
-    request.refresh_from_db()
-    assert request.state == "requested"
-    assert not CallOut.objects.filter(assistance=request).exists()
     # Nor may the asking agency decide its own request.
-    response = login(people["joplin_coordinator"]).post(
-        f"/joplin/activations/partner-requests/{request.pk}/decide/", {"decision": "approve"}
-    )
+    decide(login(people["joplin_coordinator"]), asked, "approve", callbacks, slug="joplin")
     assert AssistanceRequest.objects.get().state == "requested"
+    assert not CallOut.objects.filter(assistance=asked).exists()
 
 
 @pytest.mark.django_db
-def test_a_declined_request_calls_nobody(
-    login, people, slmpd, partnered, slmpd_peers, joplin_activation,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    ask(login(people["joplin_coordinator"]), joplin_activation, slmpd,
-        django_capture_on_commit_callbacks)  # fmt: skip
-    request = AssistanceRequest.objects.get()
-    login(people["deputy_chief"]).post(
-        f"/slmpd/activations/partner-requests/{request.pk}/decide/", {"decision": "decline"}
-    )
+def test_a_declined_request_calls_nobody(login, people, asked, django_capture_on_commit_callbacks):
+    decide(login(people["deputy_chief"]), asked, "decline", django_capture_on_commit_callbacks)
     assert AssistanceRequest.objects.get().state == "declined"
-    assert not CallOut.objects.filter(assistance=request).exists()
+    assert not CallOut.objects.filter(assistance=asked).exists()
 
 
 @pytest.mark.django_db
@@ -223,22 +222,16 @@ def test_asking_an_agency_that_is_not_a_partner_is_refused(
 
 @pytest.mark.django_db
 def test_a_partner_peer_who_declines_is_replaced_from_the_partner_and_accepting_earns_its_time(
-    login, people, slmpd, partnered, slmpd_peers, joplin_activation,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    ask(login(people["joplin_coordinator"]), joplin_activation, slmpd,
-        django_capture_on_commit_callbacks)  # fmt: skip
-    request = AssistanceRequest.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        login(people["deputy_chief"]).post(
-            f"/slmpd/activations/partner-requests/{request.pk}/decide/", {"decision": "approve"}
-        )
-    first = CallOut.objects.get(assistance=request)
-    with django_capture_on_commit_callbacks(execute=True):
+    login, people, slmpd, asked, django_capture_on_commit_callbacks
+):
+    callbacks = django_capture_on_commit_callbacks
+    decide(login(people["deputy_chief"]), asked, "approve", callbacks)
+    first = CallOut.objects.get(assistance=asked)
+    with callbacks(execute=True):
         respond(callout=first, accept=False)
-    second = CallOut.objects.filter(assistance=request).exclude(pk=first.pk).get()
+    second = CallOut.objects.filter(assistance=asked).exclude(pk=first.pk).get()
     assert second.peer.agency == slmpd and second.state == CallState.CALLED
-    with django_capture_on_commit_callbacks(execute=True):
+    with callbacks(execute=True):
         respond(callout=second, accept=True)
     entry = TimeEntry.objects.get(callout=second)
     assert entry.agency == slmpd and entry.kind == "days_off"

@@ -1,6 +1,7 @@
 """Filing and correcting usage forms. Only the peer who filed a form may correct it, for 7 days."""
 
 from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,28 +21,44 @@ FOLLOW_UP_DAYS = (1, 3, 7, 14)
 OLDEST_DAYS = 366
 
 
-def _check(
-    *,
-    agency: Agency,
-    served_at: datetime,
-    incident_type: IncidentType,
-    intervention_type: InterventionType,
-    activation: Activation | None,
-) -> None:
+class UsageFields(TypedDict):
+    """What a usage form holds besides its peer: the same for filing and for correcting."""
+
+    served_at: datetime
+    duration_minutes: int
+    incident_type: IncidentType
+    intervention_type: InterventionType
+    contact_mode: str
+    on_duty: bool
+    activation: NotRequired[Activation | None]
+
+
+def _fill(report: UsageReport, fields: UsageFields) -> UsageReport:
+    """Check the fields against the agency and the form's own rules, then save them."""
+    agency_id = report.agency_id
+    served_at = fields["served_at"]
+    activation = fields.get("activation")
     now = timezone.now()
     errors = {}
     if served_at > now + timedelta(minutes=5):
         errors["served_at"] = "The date and time of service cannot be in the future."
     elif served_at < now - timedelta(days=OLDEST_DAYS):
         errors["served_at"] = "A contact more than a year ago cannot be reported."
-    if incident_type.agency_id != agency.pk or not incident_type.active:
-        errors["incident_type"] = "Choose one of this agency's incident types."
-    if intervention_type.agency_id != agency.pk or not intervention_type.active:
-        errors["intervention_type"] = "Choose one of this agency's interventions."
-    if activation is not None and activation.agency_id != agency.pk:
+    for key, words in [("incident_type", "incident types"), ("intervention_type", "interventions")]:
+        if fields[key].agency_id != agency_id or not fields[key].active:
+            errors[key] = f"Choose one of this agency's {words}."
+    if activation is not None and activation.agency_id != agency_id:
         errors["activation"] = "Choose one of your assignments."
     if errors:
         raise ValidationError(errors)
+    for key, value in fields.items():
+        setattr(report, key, value)
+    report.activation = activation
+    if report.on_duty:
+        report.compensation_approved = False
+    report.full_clean()
+    report.save()
+    return report
 
 
 @transaction.atomic
@@ -49,34 +66,14 @@ def file_report(
     *,
     agency: Agency,
     peer: Peer,
-    served_at: datetime,
-    duration_minutes: int,
-    incident_type: IncidentType,
-    intervention_type: InterventionType,
-    contact_mode: str,
-    on_duty: bool,
-    activation: Activation | None = None,
     follow_up_days: int | None = None,
+    **fields: Unpack[UsageFields],
 ) -> UsageReport:
     if peer.agency_id != agency.pk:
         raise PermissionDenied("Only a peer of this agency files its usage forms.")
-    _check(agency=agency, served_at=served_at, incident_type=incident_type,
-           intervention_type=intervention_type, activation=activation)  # fmt: skip
     if follow_up_days is not None and follow_up_days not in FOLLOW_UP_DAYS:
         raise ValidationError({"follow_up_days": "Choose one of the reminder delays offered."})
-    report = UsageReport(
-        agency=agency,
-        peer=peer,
-        served_at=served_at,
-        duration_minutes=duration_minutes,
-        incident_type=incident_type,
-        intervention_type=intervention_type,
-        contact_mode=contact_mode,
-        on_duty=on_duty,
-        activation=activation,
-    )
-    report.full_clean()
-    report.save()
+    report = _fill(UsageReport(agency=agency, peer=peer), fields)
     if follow_up_days:
         # To the peer alone; the text names only the date and type of the contact.
         queue(
@@ -100,36 +97,14 @@ def may_correct(report: UsageReport, peer: Peer | None) -> bool:
 
 @transaction.atomic
 def correct_report(
-    *,
-    report: UsageReport,
-    peer: Peer,
-    served_at: datetime,
-    duration_minutes: int,
-    incident_type: IncidentType,
-    intervention_type: InterventionType,
-    contact_mode: str,
-    on_duty: bool,
-    activation: Activation | None = None,
+    *, report: UsageReport, peer: Peer, **fields: Unpack[UsageFields]
 ) -> UsageReport:
     report = UsageReport.objects.select_for_update().get(pk=report.pk)
     if not may_correct(report, peer):
         raise PermissionDenied(
             f"A usage form can be corrected by the peer who filed it, for {CORRECTION_DAYS} days."
         )
-    _check(agency=report.agency, served_at=served_at, incident_type=incident_type,
-           intervention_type=intervention_type, activation=activation)  # fmt: skip
-    report.served_at = served_at
-    report.duration_minutes = duration_minutes
-    report.incident_type = incident_type
-    report.intervention_type = intervention_type
-    report.contact_mode = contact_mode
-    report.on_duty = on_duty
-    report.activation = activation
-    if on_duty:
-        report.compensation_approved = False
-    report.full_clean()
-    report.save()
-    return report
+    return _fill(report, fields)
 
 
 @transaction.atomic
