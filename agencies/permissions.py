@@ -153,6 +153,13 @@ ACTIONS: dict[str, Action] = {
             "agencies:partners",
         ),
         Action(
+            "audit.view",
+            frozenset({Role.ADMIN}),
+            "Audit log and lockouts",
+            "Every privileged action and sign-in, with its outcome; unlock a locked sign-in.",
+            "security:audit",
+        ),
+        Action(
             "policy.edit",
             frozenset({Role.ADMIN}),
             "Policy settings",

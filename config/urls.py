@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/sign-in-link/", signin.request_link, name="signin_request"),
     path("accounts/link/<str:token>/", signin.use_link, name="signin_link"),
     path("", include((public_urlpatterns, "activations"), namespace="activation_links")),
+    path("", include("security.urls")),
     path("", agency_views.chooser, name="home"),
     path("<slug:agency_slug>/", include("agencies.urls")),
     path("<slug:agency_slug>/", include("roster.urls")),

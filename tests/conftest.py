@@ -3,6 +3,7 @@ from django.test import Client
 
 from agencies.choices import Role
 from tests.factories import AgencyFactory, member
+from tests.support.mfa import verified_client
 
 
 @pytest.fixture
@@ -28,7 +29,9 @@ def users(agency, other_agency):
 def login(db):
     """A fresh test client signed in as the user: two users never share cookies or messages."""
 
-    def _login(user):
+    def _login(user, *, second_factor: bool = True):
+        if second_factor:
+            return verified_client(user)
         client = Client()
         client.force_login(user)
         return client

@@ -101,7 +101,7 @@ def test_activation_pages_keep_a_fixed_query_budget(
         ShiftFactory(peer__agency=agency)
     role = Role.COORDINATOR
     client = login(users[role])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(url(name, with_pk, agency.slug, activation)).status_code == 200
 
 

@@ -117,7 +117,7 @@ def test_the_lookup_keeps_a_fixed_query_budget_with_many_peers(
         ShiftFactory(peer__agency=kcpd)
     PeerFactory.create_batch(40, agency=kcpd)
     client = login(officer_kcpd)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get("/kcpd/on-call/").status_code == 200
 
 
@@ -258,12 +258,12 @@ def test_with_a_thousand_peers_and_five_thousand_people_the_pages_keep_their_que
     fill_agency(kcpd, persons=5000, peers=1000)
     coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
     officer = login(officer_kcpd)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = officer.get("/kcpd/on-call/")
     assert response.content.decode().count('<li class="list-group-item py-3">') == 1000
     client = login(coordinator)
     for page in ["/kcpd/roster/", "/kcpd/roster/people/", "/kcpd/roster/schedule/"]:
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             assert client.get(page).status_code == 200
 
 

@@ -44,11 +44,35 @@ def page_for(browser, live_server):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        if second_step(username):
+            code = current_code(username)
+            page.goto(f"{live_server.url}/accounts/mfa/verify/")
+            page.get_by_label("Code").fill(code)
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
         return page
 
     yield _page
     for context in contexts:
         context.close()
+
+
+def second_step(username: str) -> bool:
+    """Privileged users pass the second step with an authenticator made for the test."""
+    from agencies.models import Membership, User
+    from security.middleware import MFA_ROLES
+
+    user = User.objects.get(username=username)
+    return user.is_staff or Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
+
+
+def current_code(username: str) -> str:
+    from django_otp.oath import totp
+
+    from agencies.models import User
+    from tests.support.mfa import device_for
+
+    return f"{totp(device_for(User.objects.get(username=username)).bin_key):06d}"
 
 
 def shot(page, name: str) -> None:

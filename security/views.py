@@ -1,0 +1,135 @@
+"""Setting up and using the second factor; the agency admin's audit log and lockouts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from agencies.decorators import requires
+from agencies.models import Membership
+
+from . import audit, mfa
+from .forms import TokenForm
+from .middleware import MFA_ROLES
+from .models import AuditEvent, Outcome
+
+
+def _next(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if ok and target.startswith("/") else "/"
+
+
+def _privileged(user) -> bool:
+    return Membership.objects.filter(user=user, role__in=MFA_ROLES).exists() or user.is_staff
+
+
+@never_cache
+@login_required
+def mfa_setup(request):
+    device = mfa.pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm(request, device, form.cleaned_data["token"])
+        if codes is None:
+            form.add_error("token", "That code is not right; check the time on your phone.")
+            audit.record(request=request, action="mfa setup", outcome=Outcome.REFUSED)
+        else:
+            audit.record(request=request, action="mfa setup")
+            context = {"codes": codes, "next": _next(request)}
+            return render(request, "security/recovery_codes.html", context)
+    return render(
+        request,
+        "security/mfa_setup.html",
+        {"form": form, "qr": mfa.qr_svg(device), "secret": device.bin_key.hex(),
+         "base32": _base32(device), "next": _next(request),
+         "required": _privileged(request.user)},
+    )  # fmt: skip
+
+
+def _base32(device) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@never_cache
+@login_required
+def mfa_verify(request):
+    if not user_has_device(request.user):
+        return redirect(f"/accounts/mfa/setup/?next={_next(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", "That code is not right.")
+            audit.record(request=request, action="mfa verify", outcome=Outcome.FAILED)
+        else:
+            otp_login(request, device)
+            audit.record(request=request, action="mfa verify")
+            return redirect(_next(request))
+    return render(request, "security/mfa_verify.html", {"form": form, "next": _next(request)})
+
+
+@never_cache
+@login_required
+def security_page(request):
+    return render(
+        request,
+        "security/security.html",
+        {
+            "has_device": user_has_device(request.user),
+            "verified": request.user.is_verified(),
+            "codes_left": mfa.remaining_codes(request.user),
+            "required": _privileged(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def new_codes(request):
+    if not request.user.is_verified():
+        messages.error(request, "Enter a code from your authenticator first.")
+        return redirect("/accounts/mfa/verify/?next=/accounts/security/")
+    codes = mfa.new_recovery_codes(request.user)
+    audit.record(request=request, action="mfa recovery codes renewed")
+    return render(request, "security/recovery_codes.html", {"codes": codes, "next": "/"})
+
+
+@requires("audit.view")
+def audit_log(request, agency_slug):
+    events = AuditEvent.objects.filter(agency=request.agency).select_related("agency")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "security/audit.html", {"page": page})
+
+
+@requires("audit.view")
+def lockouts(request, agency_slug):
+    from axes.models import AccessAttempt
+
+    usernames = Membership.objects.for_agency(request.agency).values_list(
+        "user__username", flat=True
+    )
+    attempts = AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")[:100]
+    return render(request, "security/lockouts.html", {"attempts": attempts})
+
+
+@require_POST
+@requires("audit.view")
+def unlock(request, agency_slug):
+    from axes.utils import reset
+
+    username = request.POST.get("username", "")[:150]
+    member = Membership.objects.for_agency(request.agency).filter(user__username=username).exists()
+    if not member:
+        messages.error(request, "Nobody of this agency has that username.")
+    else:
+        reset(username=username)
+        messages.success(request, f"{username} may sign in again.")
+    return redirect("security:lockouts", agency_slug=agency_slug)
