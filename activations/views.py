@@ -158,6 +158,7 @@ def activation_close(request, agency_slug, pk):
 @require_POST
 @requires("activation.manage")
 def activation_add(request, agency_slug, pk):
+    _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AddPeersForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say how many more peers, from 1 to 10.")

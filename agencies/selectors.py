@@ -82,6 +82,11 @@ def partnerships_of(*, agency: Agency) -> QuerySet[Partnership]:
     )
 
 
+def get_partnership(*, agency: Agency, pk: int) -> Partnership:
+    """A partnership this agency is part of; any other answers 404."""
+    return partnerships_of(agency=agency).get(pk=pk)
+
+
 def partner_agencies(*, agency: Agency) -> list[Agency]:
     """Agencies in an accepted partnership with this one."""
     rows = partnerships_of(agency=agency).filter(accepted_at__isnull=False)

@@ -219,6 +219,7 @@ def partners(request, agency_slug):
 @require_POST
 @requires("partners.manage")
 def partner_answer(request, agency_slug, pk):
+    found_or_404(selectors.get_partnership, agency=request.agency, pk=pk)
     accept = request.POST.get("answer") == "accept"
     ok, _ = attempt(
         lambda: services.answer_partnership(
