@@ -111,3 +111,21 @@ class AuditMiddleware:
             action += f" ({request.GET['format']})"
         audit.record(request=request, action=action, outcome=outcome, object_id=object_id)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character has no place in any field, and PostgreSQL cannot store one: a request
+    carrying one is answered with a clear 400 before any view sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [*request.GET.lists()]
+        if request.method == "POST":
+            values += [*request.POST.lists()]
+        if any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values):
+            from django.shortcuts import render
+
+            return render(request, "400.html", {"reason": "bad character"}, status=400)
+        return self.get_response(request)

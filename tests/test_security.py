@@ -264,3 +264,12 @@ def test_the_demo_code_command_refuses_without_debug(settings, agency):
 def test_twelve_hours_is_the_cookie_age_too(settings):
     assert timedelta(seconds=settings.SESSION_COOKIE_AGE) == timedelta(hours=12)
     assert timezone.now()  # time zone support on
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_with_a_clear_page(login, users):
+    response = login(users[Role.ADMIN]).post(
+        "/clayton/security/lockouts/unlock/", {"username": "a\x00b"}
+    )
+    assert response.status_code == 400
+    assert "not allowed" in response.content.decode()
