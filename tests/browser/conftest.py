@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -36,7 +37,10 @@ def page_for(browser, live_server):
     contexts = []
 
     def _page(username: str, password: str, *, phone: bool = False):
-        context = browser.new_context(viewport=PHONE if phone else DESKTOP, is_mobile=phone)
+        # axe-core is injected into the pages it checks; the app's CSP would refuse it.
+        context = browser.new_context(
+            viewport=PHONE if phone else DESKTOP, is_mobile=phone, bypass_csp=True
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
@@ -75,7 +79,27 @@ def current_code(username: str) -> str:
     return f"{totp(device_for(User.objects.get(username=username)).bin_key):06d}"
 
 
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def shot(page, name: str) -> None:
+    """Every page a journey stops at: checked with axe-core, and photographed when asked."""
+    problems = accessibility_problems(page)
+    assert not problems, f"{name}: {problems}"
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)

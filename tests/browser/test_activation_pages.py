@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from agencies.choices import Role
-from tests.browser.conftest import shot
+from tests.browser.conftest import PHONE, shot
 from tests.factories import AgencyFactory, PersonFactory, ShiftFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def test_coordinator_activates_a_peer_accepts_from_the_email_and_the_status_upda
 
     email = next(m for m in mail.outbox if m.to == ["ava@kcpd.example.org"])
     link = re.search(r"http://\S+/callouts/\S+/", email.body).group(0)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, bypass_csp=True)
     peer_page = phone.new_page()
     peer_page.goto(link)
     peer_page.get_by_role("button", name="Accept").click()
