@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CheckinsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "checkins"
+    verbose_name = "Check-ins"
+
+    def ready(self) -> None:
+        from . import mail, signals  # noqa: F401 (registers notices; recomputes on policy change)

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -252,6 +253,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60},
     "escalate-activations": {"task": "activations.escalate_due", "schedule": 60},
+    # Check-in notices, reminders and misses: once a day, early, before the day shift.
+    "checkins-daily-sweep": {
+        "task": "checkins.daily_sweep",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "clear-expired-sessions-daily": {
         "task": "agencies.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,

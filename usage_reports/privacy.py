@@ -27,6 +27,18 @@ ABOUT: dict[str, tuple[str, str]] = {
         "Notices sent to you: which notice, when, and whether it went out. The text is not "
         "kept; an outreach card's row is deleted once sent.",
     ),
+    "checkins.DueDate": ("everyone", "When your next RSMo 590.192 check-in is due."),
+    "checkins.Appointment": (
+        "everyone",
+        "Your check-in appointments: time, place, and whether completed or missed. Nothing of "
+        "what was said is kept; there is nowhere to write it.",
+    ),
+    "checkins.AppointmentNotice": ("everyone", "Which check-in notices and reminders went out."),
+    "checkins.RescheduleRequest": ("everyone", "Your requests for a new check-in date."),
+    "checkins.MissedCheckin": (
+        "everyone",
+        "Your explanation of a missed check-in, and the coordinator's finding of just cause.",
+    ),
     "roster.Peer": ("peer", "Your place on the team."),
     "roster.PeerStatusChange": ("peer", "Every change of your team status, who made it, why."),
     "roster.Application": ("peer", "Your application to the team."),
@@ -55,6 +67,14 @@ ABOUT_NOBODY = {
     "agencies.TeamRole",
     "agencies.Resource",
     "agencies.Partnership",
+    "checkins.Provider",
+    "checkins.ProviderContract",
+    "checkins.Location",
+    "checkins.OpeningHours",
+    "checkins.ClosedDate",
+    "checkins.Booking",
+    "checkins.Program",
+    "checkins.ScheduleRun",
 }
 
 

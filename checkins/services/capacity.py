@@ -1,0 +1,105 @@
+"""Provider capacity as the scheduler sees it: the hours of the agency's contracted providers
+and the bookings that already hold their slots."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db.models import F, Q
+
+from agencies.models import Agency
+
+from .. import slots as slotlib
+from ..models import Booking, ClosedDate, Location, OpeningHours, Program, ProviderContract
+from .due import program_of, zone
+
+
+def locations_for(agency: Agency):
+    """The locations where this agency's officers may meet a contracted provider: the
+    providers' offices, and stations of this agency only."""
+    providers = ProviderContract.objects.for_agency(agency).filter(active=True)
+    return Location.objects.filter(
+        Q(station_of__isnull=True) | Q(station_of=agency),
+        provider_id__in=providers.values("provider_id"),
+    )
+
+
+def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
+    program: Program = program_of(agency=agency)
+    hours = [
+        slotlib.Hours(
+            location_id=h.location_id,
+            provider_id=h.location.provider_id,
+            weekday=h.weekday,
+            opens=h.opens,
+            closes=h.closes,
+            slot_minutes=h.slot_minutes,
+            capacity=h.capacity,
+        )
+        for h in OpeningHours.objects.filter(location__in=locations_for(agency)).select_related(
+            "location"
+        )
+    ]
+    provider_ids = {h.provider_id for h in hours}
+    closed = set(
+        ClosedDate.objects.filter(
+            provider_id__in=provider_ids, date__range=(first_day, last_day)
+        ).values_list("provider_id", "date")
+    )
+    tz = zone(agency)
+    taken = {
+        (loc, start): n
+        for loc, start, n in Booking.objects.filter(
+            location_id__in={h.location_id for h in hours},
+            starts_at__gte=datetime.combine(first_day, datetime.min.time(), tz),
+            starts_at__lt=datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz),
+            taken__gt=0,
+        ).values_list("location_id", "starts_at", "taken")
+    }
+    return slotlib.free_slots(
+        hours=hours,
+        closed=closed,
+        taken=taken,
+        first_day=first_day,
+        last_day=last_day,
+        duty_weekdays=program.weekdays(),
+        duty_starts=program.duty_starts,
+        duty_ends=program.duty_ends,
+        tz=tz,
+    )
+
+
+def book(slots: Iterable[tuple[int, datetime]]) -> None:
+    """Hold one place per (location, start); a slot booked twice holds two."""
+    counts: dict[tuple[int, datetime], int] = {}
+    for key in slots:
+        counts[key] = counts.get(key, 0) + 1
+    existing = {
+        (b.location_id, b.starts_at): b
+        for b in Booking.objects.filter(
+            location_id__in={loc for loc, _ in counts},
+            starts_at__in={start for _, start in counts},
+        )
+    }
+    new = [
+        Booking(location_id=loc, starts_at=start, taken=n)
+        for (loc, start), n in counts.items()
+        if (loc, start) not in existing
+    ]
+    Booking.objects.bulk_create(new, batch_size=2000)
+    for key, booking in existing.items():
+        Booking.objects.filter(pk=booking.pk).update(taken=F("taken") + counts[key])
+
+
+def release(slots: Iterable[tuple[int, datetime]]) -> None:
+    for loc, start in slots:
+        Booking.objects.filter(location_id=loc, starts_at=start, taken__gt=0).update(
+            taken=F("taken") - 1
+        )
+
+
+def slot_is_free(*, agency: Agency, location_id: int, starts_at: datetime) -> slotlib.Slot | None:
+    day = starts_at.astimezone(zone(agency)).date()
+    for slot in free_slots(agency=agency, first_day=day, last_day=day):
+        if slot.location_id == location_id and slot.starts_at == starts_at:
+            return slot
+    return None

@@ -1,0 +1,143 @@
+"""Due dates: when each covered officer must next check in."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from agencies.choices import MemberClass
+from agencies.models import Agency
+from roster.models import Person
+
+from ..models import Appointment, AppointmentState, DueDate, Program
+
+# RSMo 590.192 binds peace officers: the licensed members, sworn or reserve. Dispatchers,
+# detention and civilian staff are not peace officers.
+PEACE_OFFICERS = [MemberClass.SWORN, MemberClass.RESERVE]
+
+
+def zone(agency: Agency) -> ZoneInfo:
+    return ZoneInfo(agency.time_zone)
+
+
+def today_in(agency: Agency) -> date:
+    return timezone.now().astimezone(zone(agency)).date()
+
+
+def local_day(moment: datetime, agency: Agency) -> date:
+    return moment.astimezone(zone(agency)).date()
+
+
+def start_of(day: date, agency: Agency) -> datetime:
+    return datetime.combine(day, datetime.min.time(), zone(agency))
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def covered_officers(*, agency: Agency):
+    return Person.objects.for_agency(agency).filter(employed=True, member_class__in=PEACE_OFFICERS)
+
+
+def program_of(*, agency: Agency) -> Program:
+    program, _ = Program.objects.get_or_create(
+        agency=agency,
+        defaults={"started_on": today_in(agency), "interval_years": _interval(agency)},
+    )
+    return program
+
+
+def _interval(agency: Agency) -> int:
+    return agency.policy.checkin_interval_years
+
+
+def _last_completed(agency: Agency) -> dict[int, date]:
+    rows = (
+        Appointment.objects.for_agency(agency)
+        .filter(state=AppointmentState.COMPLETED)
+        .values("person_id")
+        .annotate(last=Max("starts_at"))
+    )
+    return {r["person_id"]: local_day(r["last"], agency) for r in rows}
+
+
+@transaction.atomic
+def recompute_due_dates(*, agency: Agency) -> int:
+    """Every covered officer's due date from scratch: the last completed check-in plus the
+    interval; for one never seen, the hire date plus the interval; but the officers who would
+    all be due in the program's first interval (a whole force, at the start) are spread evenly
+    over it, oldest hires first, so the provider is not asked for everyone at once."""
+    program = program_of(agency=agency)
+    years = _interval(agency)
+    program.interval_years = years
+    program.save(update_fields=["interval_years"])
+    first_interval_end = add_years(program.started_on, years)
+    last = _last_completed(agency)
+    due: dict[int, tuple[date, date | None]] = {}
+    spread: list[tuple[date, int]] = []
+    for pk, hired in covered_officers(agency=agency).values_list("pk", "hire_date"):
+        if pk in last:
+            due[pk] = (add_years(last[pk], years), last[pk])
+        elif hired and add_years(hired, years) >= first_interval_end:
+            due[pk] = (add_years(hired, years), None)
+        else:
+            spread.append((hired or date.min, pk))
+    spread.sort()
+    span = (first_interval_end - program.started_on).days
+    for i, (_, pk) in enumerate(spread):
+        due[pk] = (program.started_on + timedelta(days=(i + 1) * span // len(spread)), None)
+    DueDate.objects.for_agency(agency).exclude(person_id__in=due).delete()
+    DueDate.objects.bulk_create(
+        [
+            DueDate(agency=agency, person_id=pk, due_on=on, last_completed_on=done)
+            for pk, (on, done) in due.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["due_on", "last_completed_on"],
+        batch_size=2000,
+    )
+    return len(due)
+
+
+def ensure_due_dates(*, agency: Agency) -> int:
+    """Due dates for officers added since the last computation, without moving anyone else's:
+    a new hire is due one interval after the hire date (or now, if that has passed)."""
+    program = program_of(agency=agency)
+    if not DueDate.objects.for_agency(agency).exists():
+        return recompute_due_dates(agency=agency)
+    if program.interval_years != _interval(agency):
+        return recompute_due_dates(agency=agency)
+    years = _interval(agency)
+    today = today_in(agency)
+    missing = covered_officers(agency=agency).filter(checkin_due__isnull=True)
+    rows = [
+        DueDate(
+            agency=agency,
+            person_id=pk,
+            due_on=max(add_years(hired, years), today) if hired else add_years(today, years),
+        )
+        for pk, hired in missing.values_list("pk", "hire_date")
+    ]
+    DueDate.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def record_completion(*, appointment: Appointment) -> DueDate:
+    done = local_day(appointment.starts_at, appointment.agency)
+    years = _interval(appointment.agency)
+    row, _ = DueDate.objects.update_or_create(
+        person=appointment.person,
+        defaults={
+            "agency": appointment.agency,
+            "due_on": add_years(done, years),
+            "last_completed_on": done,
+        },
+    )
+    return row

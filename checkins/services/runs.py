@@ -1,0 +1,109 @@
+"""The scheduler: a run proposes appointments; the coordinator reviews and publishes it."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, User
+
+from .. import slots as slotlib
+from ..models import OPEN_STATES, Appointment, AppointmentState, DueDate, RunState, ScheduleRun
+from . import capacity
+from .due import covered_officers, ensure_due_dates, today_in, zone
+
+DEFAULT_HORIZON_DAYS = 180
+# Days between the run and its earliest appointment beyond the notice period, so a run
+# reviewed and published a day or two later still gives every officer the full notice.
+PUBLISH_SLACK_DAYS = 3
+
+
+def earliest_day(agency: Agency):
+    return today_in(agency) + timedelta(days=agency.policy.checkin_notice_days + PUBLISH_SLACK_DAYS)
+
+
+@transaction.atomic
+def run_scheduler(
+    *, agency: Agency, actor: User | None, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> ScheduleRun:
+    """Propose an appointment for every covered officer due within the horizon who has none.
+    Running it again replaces the draft before it, so nobody is ever proposed twice."""
+    if not 14 <= horizon_days <= 730:
+        raise ValidationError("The horizon must be between 14 and 730 days.")
+    for draft in ScheduleRun.objects.for_agency(agency).filter(state=RunState.DRAFT):
+        _discard(draft)
+    ensure_due_dates(agency=agency)
+    earliest = earliest_day(agency)
+    horizon_end = today_in(agency) + timedelta(days=horizon_days)
+    if horizon_end < earliest:
+        raise ValidationError("The horizon ends before the notice period does.")
+    officers = list(
+        DueDate.objects.for_agency(agency)
+        .filter(due_on__lte=horizon_end, person__in=covered_officers(agency=agency))
+        .exclude(person__checkin_appointments__state__in=OPEN_STATES)
+        .values_list("person_id", "due_on")
+    )
+    free = capacity.free_slots(agency=agency, first_day=earliest, last_day=horizon_end)
+    placed, unplaced = slotlib.place(officers=officers, slots=free, earliest=earliest)
+    run = ScheduleRun.objects.create(
+        agency=agency, created_by=actor, horizon_end=horizon_end, unplaced=len(unplaced)
+    )
+    Appointment.objects.bulk_create(
+        [
+            Appointment(
+                agency=agency,
+                person_id=person_id,
+                provider_id=slot.provider_id,
+                location_id=slot.location_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                state=AppointmentState.PROPOSED,
+                run=run,
+            )
+            for person_id, slot in placed
+        ],
+        batch_size=2000,
+    )
+    capacity.book((slot.location_id, slot.starts_at) for _, slot in placed)
+    return run
+
+
+def _discard(run: ScheduleRun) -> None:
+    proposals = run.appointments.filter(state=AppointmentState.PROPOSED)
+    capacity.release(proposals.values_list("location_id", "starts_at"))
+    proposals.delete()
+    run.state = RunState.DISCARDED
+    run.save(update_fields=["state"])
+
+
+@transaction.atomic
+def discard_run(*, run: ScheduleRun) -> None:
+    if run.state != RunState.DRAFT:
+        raise ValidationError("Only a run waiting for review can be discarded.")
+    _discard(run)
+
+
+@transaction.atomic
+def publish_run(*, run: ScheduleRun) -> int:
+    """The proposals become appointments; the daily sweep sends each notice when its day
+    comes. A run left so long that its first appointments are now inside the notice period
+    cannot be published: run the scheduler again."""
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != RunState.DRAFT:
+        raise ValidationError("This run was already published or discarded.")
+    notice = run.agency.policy.checkin_notice_days
+    too_soon = today_in(run.agency) + timedelta(days=notice)
+    first = run.appointments.order_by("starts_at").first()
+    if first and first.starts_at.astimezone(zone(run.agency)).date() < too_soon:
+        raise ValidationError(
+            f"Some appointments are now less than {notice} days away, too soon for the notice "
+            "the policy requires. Run the scheduler again."
+        )
+    count = run.appointments.filter(state=AppointmentState.PROPOSED).update(
+        state=AppointmentState.SCHEDULED
+    )
+    run.state = RunState.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["state", "published_at"])
+    return count
