@@ -129,6 +129,28 @@ ACTIONS: dict[str, Action] = {
             "usage_reports:privacy",
         ),
         Action(
+            "checkins.mine",
+            MEMBERS,
+            "My check-in",
+            "Your RSMo 590.192 check-in: when it is, a new date, a missed appointment.",
+            "checkins:mine",
+        ),
+        Action(
+            "checkins.view",
+            frozenset({Role.COORDINATOR, Role.ADMIN}),
+            "Check-in compliance",
+            "Who is compliant, due, overdue, scheduled or missed, by unit; CSV export.",
+            "checkins:compliance",
+        ),
+        Action("checkins.manage", frozenset({Role.COORDINATOR})),
+        Action(
+            "checkins.provide",
+            frozenset({Role.PROVIDER}),
+            "Check-in appointments",
+            "The appointments assigned to you, to mark completed or missed.",
+            "checkins:provider",
+        ),
+        Action(
             "outbox.view",
             frozenset({Role.COORDINATOR, Role.ADMIN}),
             "Outbox",

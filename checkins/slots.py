@@ -96,8 +96,10 @@ def place(
     """Give each officer (id, due date) a slot no later than the due date, in the least loaded
     week that can take them, so a year's check-ins spread out instead of piling into the first
     free weeks. Officers are taken by due date, so the earliest due get the narrowest choice
-    first. An officer already overdue, or due before `earliest`, gets the first weeks from
-    `earliest` on. Returns the placements and the ids nobody could place."""
+    first; one due within `min_window_days` of `earliest` may use those first days. Officers
+    already overdue (due before `earliest`) come after everyone who can still be on time, and
+    take the earliest slots left, however late. Returns the placements and the ids nobody
+    could place."""
     weeks: dict[date, Week] = defaultdict(Week)
     for slot in slots:
         weeks[week_of(slot.starts_at.date())].slots.append(slot)
@@ -107,7 +109,8 @@ def place(
     unplaced: list[int] = []
     # A heap of (load, monday) per window would need rebuilding per officer; weeks are few
     # (26 for half a year), so a scan of the window is cheaper and simpler.
-    for officer_id, due in sorted(officers, key=lambda o: (o[1], o[0])):
+    on_time = sorted((o for o in officers if o[1] >= earliest), key=lambda o: (o[1], o[0]))
+    for officer_id, due in on_time:
         latest = max(due, earliest + timedelta(days=min_window_days))
         first = _bisect(mondays, week_of(earliest))
         last = _bisect(mondays, week_of(latest) + timedelta(days=1))
@@ -119,6 +122,21 @@ def place(
             if slot is not None:
                 choice = slot
                 break
+        if choice is None:
+            unplaced.append(officer_id)
+        else:
+            placed.append((officer_id, choice))
+    # The week cursors skip full slots, so each overdue officer's scan starts where the last
+    # one's ended: linear in slots plus officers.
+    week_no = 0
+    for officer_id, _ in sorted(
+        (o for o in officers if o[1] < earliest), key=lambda o: (o[1], o[0])
+    ):
+        choice = None
+        while week_no < len(mondays) and choice is None:
+            choice = _take_between(weeks[mondays[week_no]], earliest, date.max)
+            if choice is None:
+                week_no += 1
         if choice is None:
             unplaced.append(officer_id)
         else:

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from agencies.models import Agency
 
-from .models import Program
+from .models import Appointment, AppointmentState
 from .services.appointments import sweep_agency
 
 
@@ -11,7 +11,8 @@ def daily_sweep() -> dict[str, int]:
     """Once a day (and safe more often): each agency's notices, reminders and misses. Notices
     are found here when their day comes, never held back with a countdown in the broker."""
     totals = {"notices": 0, "reminders": 0, "missed": 0}
-    for agency_id in Program.objects.values_list("agency_id", flat=True):
+    scheduled = Appointment.objects.filter(state=AppointmentState.SCHEDULED)
+    for agency_id in scheduled.values_list("agency_id", flat=True).distinct().order_by():
         agency = Agency.objects.select_related("policy").get(pk=agency_id)
         for key, n in sweep_agency(agency=agency).items():
             totals[key] += n

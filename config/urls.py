@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from activations.urls import public_urlpatterns
 from agencies import views as agency_views
+from checkins.views import platform as checkin_platform
 from roster.views import signin
 
 urlpatterns = [
@@ -25,10 +26,12 @@ urlpatterns = [
     path("accounts/link/<str:token>/", signin.use_link, name="signin_link"),
     path("", include((public_urlpatterns, "activations"), namespace="activation_links")),
     path("", include("security.urls")),
+    path("platform/checkins/", checkin_platform.rates, name="platform_checkins"),
     path("", agency_views.chooser, name="home"),
     path("<slug:agency_slug>/", include("agencies.urls")),
     path("<slug:agency_slug>/", include("roster.urls")),
     path("<slug:agency_slug>/", include("notifications.urls")),
     path("<slug:agency_slug>/", include("activations.urls")),
     path("<slug:agency_slug>/", include("usage_reports.urls")),
+    path("<slug:agency_slug>/", include("checkins.urls")),
 ]

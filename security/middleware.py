@@ -48,7 +48,7 @@ def needs_second_factor(request) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    if request.path.startswith("/admin/"):
+    if request.path.startswith(("/admin/", "/platform/")):
         return user.is_staff
     return bool(MFA_ROLES & set(getattr(request, "roles", ())))
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from agencies.choices import Role
-from tests.factories import AgencyFactory, member
+from tests.factories import AgencyFactory, PersonFactory, contracted_provider, member
 from tests.support.mfa import verified_client
 
 
@@ -37,3 +37,16 @@ def login(db):
         return client
 
     return _login
+
+
+@pytest.fixture
+def clayton(users, agency):
+    """Clayton with its chief as everyone's commanding officer, officer.clayton in the
+    directory, and a provider whose staff is provider.clayton."""
+    chief = PersonFactory(agency=agency, user=users[Role.COMMAND], email="chief@clayton.example")
+    officer = PersonFactory(
+        agency=agency, user=users[Role.OFFICER], email="officer@clayton.example",
+        commanding_officer=chief,
+    )  # fmt: skip
+    provider = contracted_provider(agency, staff=users[Role.PROVIDER])
+    return {"chief": chief, "officer": officer, "provider": provider, "agency": agency}

@@ -103,3 +103,43 @@ class ShiftFactory(DjangoModelFactory):
     agency = factory.SelfAttribute("peer.agency")
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=11))
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = "checkins.Provider"
+
+    name = factory.Sequence(lambda n: f"Area Counseling {n}")
+    email = "office@counseling.example.org"
+
+
+def contracted_provider(agency: Agency, *, capacity: int = 2, staff: User | None = None):
+    """A provider under contract with the agency, with an office open 9 to 4 on weekdays."""
+    from checkins.models import Location, OpeningHours, ProviderContract
+
+    provider = ProviderFactory()
+    ProviderContract.objects.create(agency=agency, provider=provider)
+    office = Location.objects.create(provider=provider, name=f"{provider.name} office")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=office, weekday=day, capacity=capacity) for day in range(5)
+    )
+    if staff is not None:
+        provider.staff.add(staff)
+    return provider
+
+
+class AppointmentFactory(DjangoModelFactory):
+    """A scheduled check-in of a person of the agency, at the provider's first location."""
+
+    class Meta:
+        model = "checkins.Appointment"
+
+    agency = factory.SubFactory(AgencyFactory)
+    person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
+    provider = factory.LazyAttribute(lambda a: contracted_provider(a.agency))
+    location = factory.LazyAttribute(lambda a: a.provider.locations.first())
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=40)
+    )
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(hours=1))
+    state = "scheduled"

@@ -41,6 +41,9 @@ OBJECT_OF = {
     "approve": "activation", "decline": "activation", "close": "activation", "add": "activation",
     "external": "activation", "ask_partner": "activation",
     "partner_request_decide": "assistance", "edit": "usage", "withdraw": "usage",
+    "run": "run", "run_publish": "run", "run_discard": "run", "request_decide": "reschedule",
+    "missed_decide": "missed", "reschedule": "appointment", "explain": "missed",
+    "provider_completed": "appointment", "provider_missed": "appointment",
 }  # fmt: skip
 # Compensation's "approve" has no id; the activation's does.
 NO_ID = {"approve"}

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from agencies.models import Agency, IncidentType, Policy, User
 from agencies.policy_io import PolicyDocumentError, policy_to_dict
@@ -208,3 +209,22 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
     assert "peer-support-demo-2026" in out
     metro = User.objects.get(username="peer.metro")
     assert sorted(metro.memberships.values_list("agency__slug", flat=True)) == ["clayton", "slmpd"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from checkins.models import Appointment, RescheduleRequest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    clayton = Appointment.objects.filter(agency__slug="clayton", state="scheduled")
+    assert clayton.filter(person__user__username="officer.clayton").count() == 1
+    assert clayton.filter(starts_at__lt=timezone.now()).count() == 1  # to mark
+    assert RescheduleRequest.objects.filter(agency__slug="clayton", state="pending").exists()
+    notices = [m for m in mail.outbox if m.to == ["officer.clayton@clayton.example.org"]]
+    assert len(notices) == 1 and notices[0].attachments
+    assert Appointment.objects.filter(agency__slug="kcpd", state="scheduled").count() > 5
+    call_command("seed_demo")
+    assert Appointment.objects.filter(agency__slug="clayton").count() == clayton.count()

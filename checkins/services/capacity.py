@@ -10,7 +10,7 @@ from agencies.models import Agency
 
 from .. import slots as slotlib
 from ..models import Booking, ClosedDate, Location, OpeningHours, Program, ProviderContract
-from .due import program_of, zone
+from .due import current_program, zone
 
 
 def locations_for(agency: Agency):
@@ -24,7 +24,7 @@ def locations_for(agency: Agency):
 
 
 def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
-    program: Program = program_of(agency=agency)
+    program: Program = current_program(agency=agency)
     hours = [
         slotlib.Hours(
             location_id=h.location_id,

@@ -53,6 +53,14 @@ def program_of(*, agency: Agency) -> Program:
     return program
 
 
+def current_program(*, agency: Agency) -> Program:
+    """The agency's program as it stands, without saving one that does not exist yet: reads
+    must not write."""
+    return Program.objects.filter(agency=agency).first() or Program(
+        agency=agency, started_on=today_in(agency), interval_years=_interval(agency)
+    )
+
+
 def _interval(agency: Agency) -> int:
     return agency.policy.checkin_interval_years
 
@@ -141,3 +149,11 @@ def record_completion(*, appointment: Appointment) -> DueDate:
         },
     )
     return row
+
+
+def save_program(*, program: Program) -> Program:
+    """The start date decides how a starting force is spread, so a change recomputes."""
+    program.full_clean()
+    program.save()
+    recompute_due_dates(agency=program.agency)
+    return program

@@ -8,9 +8,10 @@ from activations import tokens
 from activations.models import Activation, AssistanceRequest, CallOut
 from agencies.choices import Role
 from agencies.models import Agency, IncidentType, InterventionType, Partnership
+from checkins.models import MissedCheckin, RescheduleRequest, ScheduleRun
 from notifications.models import Message
 from roster.models import Application, DirectoryImport, TrainingMemo
-from tests.factories import PeerFactory, ResourceFactory, ShiftFactory, member
+from tests.factories import AppointmentFactory, PeerFactory, ResourceFactory, ShiftFactory, member
 from usage_reports.models import UsageReport
 
 
@@ -23,6 +24,8 @@ def one_of_everything(agency: Agency, partner: Agency, *, peer_user=None) -> dic
         status="open",
     )  # fmt: skip
     call = CallOut.objects.create(agency=agency, activation=activation, peer=peer)
+    appointment = AppointmentFactory(agency=agency, person=peer.person)
+    past = AppointmentFactory(agency=agency, starts_at=timezone.now(), state="missed")
     return {
         "resource": ResourceFactory(agency=agency),
         "partnership": Partnership.objects.create(proposer=agency, partner=partner),
@@ -52,5 +55,11 @@ def one_of_everything(agency: Agency, partner: Agency, *, peer_user=None) -> dic
             intervention_type=InterventionType.objects.for_agency(agency)[0],
             contact_mode="phone", on_duty=True,
         ),
+        "run": ScheduleRun.objects.create(agency=agency, horizon_end=date.today()),
+        "appointment": appointment,
+        "reschedule": RescheduleRequest.objects.create(
+            agency=agency, appointment=appointment, reason="Court"
+        ),
+        "missed": MissedCheckin.objects.create(agency=agency, appointment=past),
         "callout_token": tokens.make(callout_id=call.pk, agency_id=agency.pk),
     }  # fmt: skip

@@ -6,6 +6,7 @@ from agencies.choices import Role
 from agencies.models import Agency, Partnership, User
 from agencies.presets import PRESETS
 from agencies.services import create_agency, grant_role
+from demo.checkins import seed_checkins
 from demo.roster import seed_roster
 from demo.usage import seed_usage
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             agency = Agency.objects.select_related("policy").get(slug=key)
             seed_roster(agency)
             seed_usage(agency)
+            seed_checkins(agency)
         joplin, slmpd = (Agency.objects.get(slug=slug) for slug in PARTNERS)
         Partnership.objects.get_or_create(
             proposer=joplin, partner=slmpd, defaults={"accepted_at": timezone.now()}

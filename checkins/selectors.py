@@ -1,0 +1,233 @@
+"""Reads for the check-in pages. Every tenant read names its agency."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncWeek
+
+from agencies.choices import Role
+from agencies.models import Agency, Membership, User
+from roster.models import Person
+
+from .models import (
+    Appointment,
+    AppointmentState,
+    DueDate,
+    MissedCheckin,
+    RequestState,
+    RescheduleRequest,
+    RunState,
+    ScheduleRun,
+)
+from .services import capacity
+from .services.due import PEACE_OFFICERS, zone
+
+DUE_SOON_DAYS = 90
+STATUSES = {
+    "compliant": "Compliant",
+    "due_soon": "Due within 90 days",
+    "overdue": "Overdue",
+    "scheduled": "Scheduled",
+    "missed": "Missed, awaiting a new appointment",
+}
+
+
+def get_run(*, agency: Agency, pk: int) -> ScheduleRun:
+    return ScheduleRun.objects.for_agency(agency).get(pk=pk)
+
+
+def get_request(*, agency: Agency, pk: int) -> RescheduleRequest:
+    return RescheduleRequest.objects.for_agency(agency).select_related("appointment").get(pk=pk)
+
+
+def get_missed(*, agency: Agency, pk: int) -> MissedCheckin:
+    return MissedCheckin.objects.for_agency(agency).select_related("appointment").get(pk=pk)
+
+
+def own_person(*, agency: Agency, user: User) -> Person | None:
+    return Person.objects.for_agency(agency).filter(user=user).first()
+
+
+def own_appointment(*, agency: Agency, user: User, pk: int) -> Appointment:
+    return Appointment.objects.for_agency(agency).get(pk=pk, person__user=user)
+
+
+def own_missed(*, agency: Agency, user: User, pk: int) -> MissedCheckin:
+    return MissedCheckin.objects.for_agency(agency).get(pk=pk, appointment__person__user=user)
+
+
+def provider_appointment(*, agency: Agency, user: User, pk: int) -> Appointment:
+    """An appointment of this agency assigned to a provider the user works for."""
+    return Appointment.objects.for_agency(agency).get(pk=pk, provider__staff=user)
+
+
+def provider_agencies(*, user: User) -> list[Agency]:
+    """The agencies where the user works for a check-in provider."""
+    served = Membership.objects.filter(user=user, role=Role.PROVIDER).values("agency_id")
+    return list(Agency.objects.filter(pk__in=served).order_by("name"))
+
+
+def provider_agenda(*, user: User, agencies: list[Agency], today: date) -> QuerySet[Appointment]:
+    """The provider's appointments across the agencies it serves, from two weeks back (to mark
+    what is left) to eight weeks ahead. Only the officer's name, time and place: the provider
+    needs to know who comes, nothing else."""
+    return (
+        Appointment.objects.filter(
+            agency__in=agencies,
+            provider__staff=user,
+            state=AppointmentState.SCHEDULED,
+            starts_at__date__gte=today - timedelta(days=14),
+            starts_at__date__lte=today + timedelta(days=56),
+        )
+        .select_related("agency", "person", "location", "provider")
+        .order_by("starts_at", "id")
+    )
+
+
+def _flags(agency: Agency) -> QuerySet[DueDate]:
+    appointments = Appointment.objects.filter(agency=agency, person=OuterRef("person"))
+    return (
+        DueDate.objects.for_agency(agency)
+        .filter(person__employed=True, person__member_class__in=PEACE_OFFICERS)
+        .annotate(
+            scheduled=Exists(appointments.filter(state=AppointmentState.SCHEDULED)),
+            missed=Exists(
+                appointments.filter(state=AppointmentState.MISSED, replaced_by__isnull=True)
+            ),
+        )
+    )
+
+
+def _status_filters(today: date) -> dict[str, Q]:
+    return {
+        "compliant": Q(due_on__gte=today),
+        "due_soon": Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)),
+        "overdue": Q(due_on__lt=today),
+        "scheduled": Q(scheduled=True),
+        "missed": Q(missed=True),
+    }
+
+
+@dataclass
+class Compliance:
+    total: int
+    counts: dict[str, int]
+    by_unit: list[dict]
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.counts["compliant"] / self.total) if self.total else 100
+
+
+def compliance(*, agency: Agency, today: date) -> Compliance:
+    filters = _status_filters(today)
+    aggregates = {key: Count("pk", filter=q) for key, q in filters.items()}
+    rows = list(
+        _flags(agency)
+        .values("person__unit")
+        .annotate(total=Count("pk"), **aggregates)
+        .order_by("person__unit")
+    )
+    counts = {key: sum(r[key] for r in rows) for key in filters}
+    return Compliance(total=sum(r["total"] for r in rows), counts=counts, by_unit=rows)
+
+
+def officers(*, agency: Agency, today: date, status: str = "") -> QuerySet[DueDate]:
+    qs = _flags(agency)
+    if status in STATUSES:
+        qs = qs.filter(_status_filters(today)[status])
+    next_start = Appointment.objects.filter(
+        agency=agency, person=OuterRef("person"), state=AppointmentState.SCHEDULED
+    ).values("starts_at")[:1]
+    return (
+        qs.select_related("person")
+        .annotate(next_start=Subquery(next_start))
+        .order_by("due_on", "person__last_name", "pk")
+    )
+
+
+def runs(*, agency: Agency) -> QuerySet[ScheduleRun]:
+    return (
+        ScheduleRun.objects.for_agency(agency)
+        .select_related("created_by")
+        .annotate(proposed=Count("appointments"))
+        .order_by("-created_at")[:20]
+    )
+
+
+def run_weeks(*, run: ScheduleRun) -> list[dict]:
+    """How many proposals each week holds: the coordinator sees whether the load is even."""
+    return list(
+        run.appointments.annotate(week=TruncWeek("starts_at", tzinfo=zone(run.agency)))
+        .values("week")
+        .annotate(count=Count("pk"))
+        .order_by("week")
+    )
+
+
+def run_unplaced(*, run: ScheduleRun) -> QuerySet[DueDate]:
+    """Officers due within the run's horizon who still have no appointment."""
+    if run.state != RunState.DRAFT:
+        return DueDate.objects.none()
+    return (
+        _flags(run.agency)
+        .filter(due_on__lte=run.horizon_end, scheduled=False)
+        .exclude(person__checkin_appointments__run=run)
+        .select_related("person")
+        .order_by("due_on")
+    )
+
+
+def pending_requests(*, agency: Agency) -> QuerySet[RescheduleRequest]:
+    return (
+        RescheduleRequest.objects.for_agency(agency)
+        .filter(state=RequestState.PENDING)
+        .select_related("appointment__person", "appointment__location")
+    )
+
+
+def missed_to_decide(*, agency: Agency) -> QuerySet[MissedCheckin]:
+    return (
+        MissedCheckin.objects.for_agency(agency)
+        .filter(decided_at__isnull=True)
+        .select_related("appointment__person", "appointment__location")
+    )
+
+
+def slot_choices(*, agency: Agency, first_day: date, limit: int = 60) -> list[tuple[str, str]]:
+    """Free slots to offer for a new appointment: value `location:timestamp`."""
+    tz = zone(agency)
+    found = capacity.free_slots(
+        agency=agency, first_day=first_day, last_day=first_day + timedelta(days=90)
+    )
+    names = dict(capacity.locations_for(agency).values_list("pk", "name"))
+    return [
+        (
+            f"{s.location_id}:{int(s.starts_at.timestamp())}",
+            f"{s.starts_at.astimezone(tz):%a %b %-d, %H:%M} · {names.get(s.location_id, '')}",
+        )
+        for s in found[:limit]
+    ]
+
+
+def parse_slot(value: str) -> tuple[int, datetime] | None:
+    try:
+        location, stamp = value.split(":")
+        return int(location), datetime.fromtimestamp(int(stamp), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def platform_rates(*, today: date) -> list[dict]:
+    """Per agency, the share of covered officers who are compliant: no names, no units."""
+    return list(
+        DueDate.objects.filter(person__employed=True, person__member_class__in=PEACE_OFFICERS)
+        .values("agency__name", "agency__slug")
+        .annotate(
+            total=Count("pk"),
+            compliant=Count("pk", filter=Q(due_on__gte=today)),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+        )
+        .order_by("agency__name")
+    )

@@ -1,0 +1,15 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+
+
+def rates(request):
+    """The platform admin's view: each agency's compliance rate, and no officer at all."""
+    if not (request.user.is_authenticated and request.user.is_superuser):
+        raise PermissionDenied
+    rows = selectors.platform_rates(today=timezone.localdate())
+    for row in rows:
+        row["rate"] = round(100 * row["compliant"] / row["total"]) if row["total"] else 100
+    return render(request, "checkins/platform.html", {"rows": rows})
