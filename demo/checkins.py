@@ -1,6 +1,6 @@
 """Demo check-ins: providers serving the demo agencies, a program started a year ago, a
 published schedule, and for Clayton the cases to try: officer.clayton's appointment a month
-out (its notice is sent when the demo is seeded), an appointment earlier today for
+out (its notice is sent when the demo is seeded), an appointment earlier today (or yesterday) for
 provider.clayton to mark, and a request for a new date for coordinator.clayton to decide."""
 
 from datetime import time, timedelta
@@ -20,7 +20,7 @@ from checkins.models import (
 )
 from checkins.services import capacity
 from checkins.services.appointments import sweep_agency
-from checkins.services.due import recompute_due_dates, start_of, today_in
+from checkins.services.due import recompute_due_dates, start_of, today_in, zone
 from checkins.services.runs import publish_run, run_scheduler
 from roster.models import Person
 
@@ -86,7 +86,11 @@ def _clayton_cases(agency: Agency, provider: Provider) -> None:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     soon = start_of(day, agency) + timedelta(hours=10)
-    earlier_today = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    # This morning at nine once the day has begun, else yesterday afternoon: the provider marks
+    # an appointment that has been.
+    local_now = timezone.localtime(timezone.now(), zone(agency))
+    day_of = today_in(agency) - timedelta(days=0 if local_now.hour >= 10 else 1)
+    earlier_today = start_of(day_of, agency) + timedelta(hours=9 if local_now.hour >= 10 else 14)
     in_three_weeks = start_of(today_in(agency) + timedelta(days=21), agency) + timedelta(hours=14)
     made = [
         Appointment(agency=agency, person=officer, provider=provider, location=office,
