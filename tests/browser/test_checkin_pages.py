@@ -1,19 +1,20 @@
-"""Check-ins in Chromium: the notice's link takes the officer (on a phone) to ask for a new
-date, the coordinator approves it with a new slot and a new notice goes out, the provider marks
-an appointment completed and the commanding officer is told only that."""
+"""Check-ins in Chromium: the coordinator publishes a schedule; the notice's link takes the
+officer (on a phone) to ask for a new date; the coordinator approves it with a new slot and a new
+notice goes out; the provider marks it completed and the commanding officer is told only that."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from agencies.choices import Role
-from checkins.models import Appointment, AppointmentState, DueDate
+from checkins.models import Appointment, AppointmentState, DueDate, Program
 from checkins.tasks import daily_sweep
 from tests.browser.conftest import shot
-from tests.factories import AgencyFactory, AppointmentFactory, PersonFactory, contracted_provider
+from tests.factories import AgencyFactory, PersonFactory, contracted_provider
 from tests.factories import member as member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,14 +45,35 @@ def _hour(days: float):
     return timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
 
 
-def test_notice_reschedule_and_completion(page_for, live_server, clayton):
+def test_schedule_notice_reschedule_and_completion(page_for, live_server, clayton):
     agency, officer = clayton["agency"], clayton["officer"]
-    first = AppointmentFactory(
-        agency=agency, person=officer, provider=clayton["provider"], starts_at=_hour(31)
-    )
-    daily_sweep()
-    (notice,) = [m for m in mail.outbox if m.to == ["officer@clayton.example"]]
+    Program.objects.create(agency=agency, started_on=date(2020, 1, 1))  # everyone is due
+
+    desk = page_for("coordinator.clayton", PASSWORD)
+    desk.goto(f"{live_server.url}/clayton/checkins/runs/")
+    desk.get_by_label("Schedule officers due within (days)").fill("90")
+    desk.get_by_role("button", name="Run the scheduler").click()
+    assert desk.get_by_text("The scheduler proposed appointments.").is_visible()
+    shot(desk, "checkin-run-desktop")
+    desk.get_by_role("button", name="Publish 2 appointments").click()
+    assert desk.get_by_text("2 appointments published.").is_visible()
+    first = Appointment.objects.get(person=officer, state=AppointmentState.SCHEDULED)
+
+    # The daily sweep, with the clock moved on: the notice goes once, 30 days or more ahead.
+    def notices():
+        return [m for m in mail.outbox if m.to == ["officer@clayton.example"]]
+
+    sent = None
+    for days in (1, 2, 3, 4, 5):
+        moment = timezone.now() + timedelta(days=days)
+        with time_machine.travel(moment):
+            daily_sweep()
+            daily_sweep()
+        if notices() and sent is None:
+            sent = moment
+    (notice,) = notices()
     assert notice.attachments[0][0] == "checkin.ics"
+    assert (first.starts_at - sent).days >= 30
     link = re.search(r"https?://\S+/clayton/checkins/mine/", notice.body).group(0)
     path = link.split("/clayton/", 1)[1]
 
@@ -65,7 +87,6 @@ def test_notice_reschedule_and_completion(page_for, live_server, clayton):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     mail.outbox.clear()
-    desk = page_for("coordinator.clayton", PASSWORD)
     desk.goto(f"{live_server.url}/clayton/checkins/requests/")
     assert desk.get_by_text("Subpoenaed to testify that morning.").is_visible()
     shot(desk, "checkin-requests-desktop")
