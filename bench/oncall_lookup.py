@@ -92,9 +92,9 @@ def load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dic
 
 
 def described(figures: dict, rate: bool = True) -> str:
-    text = f"median {figures['median_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms"
+    text = f"median {figures['median_ms']:,.0f} ms, p95 {figures['p95_ms']:,.0f} ms"
     if rate:
-        text += f", {figures['rps']:.0f} req/s"
+        text += f", {figures['rps']:,.0f} req/s"
     if figures["errors"]:
         text += f", {figures['errors']} errors"
     return text
