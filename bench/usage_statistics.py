@@ -106,7 +106,7 @@ def main() -> int:
     print(f"{NAME} ({setup}, postgresql; aim: median under 500 ms):")
     for label, counted, median, p95, queries in results:
         result = (
-            f"median {median:.0f} ms, p95 {p95:.0f} ms; {counted:,} forms counted, "
+            f"median {median:,.0f} ms, p95 {p95:,.0f} ms; {counted:,} forms counted, "
             f"{queries} queries"
         )
         print(f"  {label}: {result}")
