@@ -13,11 +13,19 @@ database 15 unless told otherwise).
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from scratch import background, emit, median_p95, on_postgresql, scratch_database, service_env, skip
+from scratch import (
+    background,
+    emit,
+    median_p95,
+    on_postgresql,
+    scratch_database,
+    service_env,
+    skip,
+    work_folder,
+)
 
 NAME = "activation fan-out"
 
@@ -36,13 +44,15 @@ def main() -> int:
 
         # The bench process queues the tasks on REDIS_URL's Redis database, the worker takes them.
         app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
-        folder = Path(tempfile.mkdtemp(prefix="fanout-"))
         command = [
             sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
             f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
             "-n", f"bench-{os.getpid()}@localhost",
         ]  # fmt: skip
-        with background(command, service_env(db_name, folder), folder / "worker.log"):
+        with (
+            work_folder("fanout-") as folder,
+            background(command, service_env(db_name, folder), folder / "worker.log"),
+        ):
             return run(args, folder)
 
 

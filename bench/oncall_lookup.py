@@ -19,7 +19,6 @@ import http.client
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ from scratch import (
     scratch_database,
     service_env,
     skip,
+    work_folder,
 )
 
 NAME = "on-call lookup"
@@ -137,24 +137,24 @@ def main() -> int:
         ):
             client.get(url)
 
-        folder = Path(tempfile.mkdtemp(prefix="oncall-"))
-        env = service_env(db_name, folder)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=Path(__file__).resolve().parent.parent, env=env, check=True,
-        )  # fmt: skip
-        port = free_port()
-        command = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-        ]  # fmt: skip
-        with background(command, env, folder / "gunicorn.log") as server:
-            wait_until_up(port, server, folder / "gunicorn.log")
-            # Warm-up: every worker opens its database connection.
-            load(port, url, cookie, args.clients, 3)
-            alone = load(port, url, cookie, 1, args.seconds)
-            page = load(port, url, cookie, args.clients, args.seconds)
-            bare = load(port, "/healthz/", "", args.clients, args.seconds)
+        with work_folder("oncall-") as folder:
+            env = service_env(db_name, folder)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=Path(__file__).resolve().parent.parent, env=env, check=True,
+            )  # fmt: skip
+            port = free_port()
+            command = [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            ]  # fmt: skip
+            with background(command, env, folder / "gunicorn.log") as server:
+                wait_until_up(port, server, folder / "gunicorn.log")
+                # Warm-up: every worker opens its database connection.
+                load(port, url, cookie, args.clients, 3)
+                alone = load(port, url, cookie, 1, args.seconds)
+                page = load(port, url, cookie, args.clients, args.seconds)
+                bare = load(port, "/healthz/", "", args.clients, args.seconds)
 
     setup = f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers"
     ratio = (

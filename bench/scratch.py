@@ -7,10 +7,12 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,19 @@ def scratch_database():
 
 def on_postgresql() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@contextlib.contextmanager
+def work_folder(prefix: str):
+    """A temporary folder for a server's or worker's files and log: removed after a good run,
+    kept (and named) after a failed one."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    except BaseException:
+        print(f"(its files and log are kept in {folder})", file=sys.stderr)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def service_env(db_name: str, folder: Path) -> dict:
