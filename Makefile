@@ -15,8 +15,6 @@ lint:
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
-bench:  ## run every benchmark script (against DATABASE_URL when set)
+bench:  ## every benchmark script against PostgreSQL and Redis (DATABASE_URL, REDIS_URL), one table
 	scripts/setup
-	.venv/bin/python bench/oncall_lookup.py
-	.venv/bin/python bench/activation_fanout.py
-	.venv/bin/python bench/usage_statistics.py
+	.venv/bin/python bench/run.py

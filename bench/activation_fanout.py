@@ -3,49 +3,31 @@ worker and Redis.
 
 Prints the median and 95th percentile time from saving the activation to the last of its
 messages handed to the email and SMS backends (files here, as in the embedded default). Needs
-DATABASE_URL on PostgreSQL (the worker shares the scratch database) and REDIS_URL, as CI and
-`make bench` on a machine with both have them.
+DATABASE_URL on PostgreSQL (the worker shares the scratch database) and REDIS_URL: the tasks go
+through that Redis database, so give the bench one no other worker reads (`make bench` uses
+database 15 unless told otherwise).
 
     .venv/bin/python bench/activation_fanout.py [--rounds 20] [--peers 50] [--concurrency 4]
 """
 
 import argparse
-import contextlib
 import os
-import signal
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from scratch import ROOT, scratch_database
+from scratch import (
+    background,
+    emit,
+    median_p95,
+    on_postgresql,
+    scratch_database,
+    service_env,
+    skip,
+    work_folder,
+)
 
-
-def start_worker(db_name: str, redis: str, folder: Path, concurrency: int) -> subprocess.Popen:
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": f"postgres://{db.get('USER') or 'postgres'}{password}@"
-        f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db_name}",
-        "REDIS_URL": redis,
-        "VAR_DIR": str(folder),
-        "EMAIL_URL": f"filemail://{folder / 'mail'}",
-        "SMS_FILE_PATH": str(folder / "sms"),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-         f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
-         "-n", f"bench-{os.getpid()}@localhost"],
-        cwd=ROOT, env=env, stdout=(folder / "worker.log").open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+NAME = "activation fan-out"
 
 
 def main() -> int:
@@ -54,24 +36,24 @@ def main() -> int:
     parser.add_argument("--peers", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    if "postgres" not in os.environ.get("DATABASE_URL", "") or not os.environ.get("REDIS_URL"):
-        print("activation fan-out: skipped (needs DATABASE_URL on PostgreSQL and REDIS_URL)")
-        return 0
+    if not on_postgresql() or not os.environ.get("REDIS_URL", "").startswith("redis"):
+        return skip(NAME, "needs DATABASE_URL on PostgreSQL and REDIS_URL")
 
     with scratch_database() as db_name:
         from config.celery import app
 
-        # Its own Redis database, so no other worker takes these tasks.
-        redis = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
-        app.conf.update(broker_url=redis, task_always_eager=False)
-        folder = Path(tempfile.mkdtemp(prefix="fanout-"))
-        worker = start_worker(db_name, redis, folder, args.concurrency)
-        try:
+        # The bench process queues the tasks on REDIS_URL's Redis database, the worker takes them.
+        app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+            f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
+            "-n", f"bench-{os.getpid()}@localhost",
+        ]  # fmt: skip
+        with (
+            work_folder("fanout-") as folder,
+            background(command, service_env(db_name, folder), folder / "worker.log"),
+        ):
             return run(args, folder)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
 
 
 def run(args, folder: Path) -> int:
@@ -119,13 +101,12 @@ def run(args, folder: Path) -> int:
         return (last - start).total_seconds()
 
     one_round(0)  # warm-up: the worker's processes open their connections
-    times = sorted(one_round(i + 1) for i in range(args.rounds))
-    p95 = times[max(0, round(len(times) * 0.95) - 1)]
-    print(
-        f"activation fan-out ({args.peers} peers, {expected} messages, worker concurrency "
-        f"{args.concurrency}, Redis): median {statistics.median(times):.2f} s, p95 {p95:.2f} s, "
-        f"{args.rounds} rounds (aim: p95 under 5 s)"
-    )
+    median, p95 = median_p95([one_round(i + 1) for i in range(args.rounds)])
+    setup = f"{args.peers} peers, {expected} messages; worker of {args.concurrency}, Redis"
+    result = f"median {median:.2f} s, p95 {p95:.2f} s, {args.rounds} rounds"
+    print(f"{NAME} ({setup}): {result} (aim: p95 under 5 s)")
+    emit(NAME, result, setup=setup, aim="p95 under 5 s", ok=p95 < 5,
+         median_s=round(median, 3), p95_s=round(p95, 3), rounds=args.rounds)  # fmt: skip
     return 0
 
 

@@ -1,27 +1,118 @@
-"""Benchmark: the officer's on-call lookup with 1,000 peers and 5,000 persons in one agency.
+"""Benchmark: the officer's on-call lookup with 1,000 peers and 5,000 persons in one agency, served
+by gunicorn under 50 concurrent clients.
 
-Prints the median and 95th percentile server time of the page (the request handled in-process,
-no network), and its SQL query count. Runs against DATABASE_URL (PostgreSQL in CI and `make
-bench`) or, with nothing set, SQLite, in a scratch database it creates and drops.
+Fills a scratch PostgreSQL database, starts gunicorn on it as docker-compose runs it (3 sync
+workers, DEBUG off, Redis when REDIS_URL is set) on a free loopback port, and signs an officer in
+(a session cookie). Then 50 client threads, each with its own connection (http.client; gunicorn's
+sync workers close it after each answer, so every request opens a new one, as behind a proxy),
+ask for `/bench/on-call/` again and again for --seconds; then the same for `/healthz/`, a bare
+Django view (no session cookie, no database) on the same server, as the base. Prints the median,
+p95 and requests per second of each and their ratio; and one client alone: the page's own time with
+nothing queued before it (aim: p95 under 50 ms) and its SQL query count. The clients run on the
+same machine as the server and share its cores.
 
-    .venv/bin/python bench/oncall_lookup.py [--requests 200]
+    .venv/bin/python bench/oncall_lookup.py [--clients 50] [--seconds 20] [--workers 3]
 """
 
 import argparse
-import statistics
+import http.client
+import socket
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
-from scratch import scratch_database
+from scratch import (
+    background,
+    emit,
+    median_p95,
+    on_postgresql,
+    scratch_database,
+    service_env,
+    skip,
+    work_folder,
+)
+
+NAME = "on-call lookup"
 
 
-def main() -> None:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dict:
+    """clients threads ask for path for seconds (with the session cookie, if any): the median
+    and p95 time in ms, the rate, errors, and how much of a core the clients themselves took."""
+    times: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start = threading.Barrier(clients + 1)
+    deadline = [0.0]  # set before the start, read after it
+
+    headers = {"Cookie": cookie} if cookie else {}
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        start.wait()
+        while time.perf_counter() < deadline[0]:
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                ok = False
+            times[number].append((time.perf_counter() - began) * 1000)
+            errors[number] += not ok
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + seconds
+    start.wait()
+    began, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.join()
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    every = [t for own in times for t in own]
+    median, p95 = median_p95(every)
+    return {
+        "median_ms": round(median, 1),
+        "p95_ms": round(p95, 1),
+        "rps": round(len(every) / elapsed, 1),
+        "requests": len(every),
+        "errors": sum(errors),
+        "client_cores": round(cpu / elapsed, 2),
+    }
+
+
+def described(figures: dict, rate: bool = True) -> str:
+    text = f"median {figures['median_ms']:,.0f} ms, p95 {figures['p95_ms']:,.0f} ms"
+    if rate:
+        text += f", {figures['rps']:,.0f} req/s"
+    if figures["errors"]:
+        text += f", {figures['errors']} errors"
+    return text
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--peers", type=int, default=1000)
     parser.add_argument("--persons", type=int, default=5000)
     args = parser.parse_args()
+    if not on_postgresql():
+        return skip(NAME, "needs DATABASE_URL on PostgreSQL")
 
-    with scratch_database():
+    with scratch_database() as db_name:
+        from django.conf import settings
         from django.db import connection
         from django.test import Client
 
@@ -35,30 +126,84 @@ def main() -> None:
         officer = User.objects.create(username="officer.bench")
         Membership.objects.create(user=officer, agency=agency, role=Role.OFFICER)
         client = Client()
-        client.force_login(officer)
+        client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
         url = "/bench/on-call/"
-        for _ in range(5):  # warm-up
-            assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200
         queries = []
         with connection.execute_wrapper(
             lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
         ):
             client.get(url)
-        times = []
-        for _ in range(args.requests):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
-        engine = connection.vendor
-        print(
-            f"on-call lookup ({args.peers} peers, {args.persons} persons, {engine}): "
-            f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
-            f"{len(queries)} queries, {args.requests} requests (aim: p95 under 50 ms)"
-        )
+
+        with work_folder("oncall-") as folder:
+            env = service_env(db_name, folder)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=Path(__file__).resolve().parent.parent, env=env, check=True,
+            )  # fmt: skip
+            port = free_port()
+            command = [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            ]  # fmt: skip
+            with background(command, env, folder / "gunicorn.log") as server:
+                wait_until_up(port, server, folder / "gunicorn.log")
+                # Warm-up: every worker opens its database connection.
+                load(port, url, cookie, args.clients, 3)
+                alone = load(port, url, cookie, 1, args.seconds)
+                page = load(port, url, cookie, args.clients, args.seconds)
+                bare = load(port, "/healthz/", "", args.clients, args.seconds)
+
+    setup = f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers"
+    ratio = (
+        f"median {page['median_ms'] / bare['median_ms']:.1f}x, "
+        f"req/s {page['rps'] / bare['rps']:.2f}x"
+    )
+    print(
+        f"{NAME} ({setup}, postgresql):\n"
+        f"  1 client: {described(alone, rate=False)}, {len(queries)} queries\n"
+        f"  {args.clients} clients: {described(page)} (the clients took "
+        f"{page['client_cores']:.2f} of a core)\n"
+        f"  bare view /healthz/, {args.clients} clients: {described(bare)} (the clients took "
+        f"{bare['client_cores']:.2f} of a core)\n"
+        f"  on-call / bare view: {ratio}"
+    )
+    emit(
+        f"{NAME}, 1 client", f"{described(alone, rate=False)}, {len(queries)} queries",
+        setup=setup, aim="p95 under 50 ms", ok=alone["p95_ms"] < 50 and not alone["errors"],
+        queries=len(queries), **alone,
+    )  # fmt: skip
+    emit(f"{NAME}, {args.clients} clients", described(page), setup=setup,
+         ok=None if not page["errors"] else False, **page)  # fmt: skip
+    emit(f"bare view /healthz/, {args.clients} clients", described(bare),
+         setup="same server, no database", ok=None if not bare["errors"] else False,
+         **bare)  # fmt: skip
+    emit(
+        "on-call / bare view",
+        ratio,
+        setup=f"{args.clients} clients each",
+        median_ratio=round(page["median_ms"] / bare["median_ms"], 2),
+        rps_ratio=round(page["rps"] / bare["rps"], 3),
+    )
+    return 0
+
+
+def wait_until_up(port: int, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped:\n{log.read_text()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

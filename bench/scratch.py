@@ -1,9 +1,18 @@
 """What every benchmark script shares: Django set up against a scratch copy of DATABASE_URL's
-database (or SQLite), created for the run and dropped after it."""
+database (or SQLite), created for the run and dropped after it; the settings a web server or a
+worker started on that scratch database runs with; figures; and the `BENCH {json}` result line
+that bench/run.py collects into its table (the contract is in run.py's docstring)."""
 
 import contextlib
+import json
+import math
 import os
+import shutil
+import signal
+import statistics
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,3 +37,83 @@ def scratch_database():
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@contextlib.contextmanager
+def work_folder(prefix: str):
+    """A temporary folder for a server's or worker's files and log: removed after a good run,
+    kept (and named) after a failed one."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    except BaseException:
+        print(f"(its files and log are kept in {folder})", file=sys.stderr)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def service_env(db_name: str, folder: Path) -> dict:
+    """The environment of a process (gunicorn, a Celery worker) that serves the scratch database
+    as production would: DEBUG off, the real settings, Redis when REDIS_URL is set; plain http on
+    the loopback, and this process's SECRET_KEY so the sessions it makes are good there."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"postgres://{db.get('USER') or 'postgres'}{password}@"
+        f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db_name}",
+        "VAR_DIR": str(folder),
+        "STATIC_ROOT": str(folder / "static"),
+        "EMAIL_URL": f"filemail://{folder / 'mail'}",
+        "SMS_FILE_PATH": str(folder / "sms"),
+    }
+
+
+@contextlib.contextmanager
+def background(command: list[str], env: dict, log: Path):
+    """Runs command (a server, a worker) in its own process group until the block ends, its
+    output in log."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def median_p95(values: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)]
+
+
+def emit(benchmark: str, result: str, *, setup: str = "", aim: str | None = None,
+         ok: bool | None = None, **figures) -> None:  # fmt: skip
+    """One row of bench/run.py's table."""
+    row = {"benchmark": benchmark, "setup": setup, "result": result, "aim": aim, "ok": ok}
+    print("BENCH " + json.dumps({**row, "figures": figures}), flush=True)
+
+
+def skip(benchmark: str, reason: str) -> int:
+    print(f"{benchmark}: skipped ({reason})")
+    print("BENCH " + json.dumps({"benchmark": benchmark, "skipped": reason}), flush=True)
+    return 0
