@@ -14,7 +14,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from scratch import scratch_database
+from scratch import emit, scratch_database
 
 AIM_SECONDS = 10
 
@@ -91,6 +91,16 @@ def main() -> None:
             f"({len(queries)} queries), publish {publish_s:.2f} s, total {total:.2f} s; "
             f"{due} due dates, {published} scheduled, {run.unplaced} not placed; "
             f"re-run {rerun_s:.2f} s, 0 duplicates (aim: under {AIM_SECONDS} s)"
+        )
+        emit(
+            "check-in scheduler",
+            f"total {total:.2f} s (due dates {due_s:.2f} s, run {run_s:.2f} s, publish "
+            f"{publish_s:.2f} s), {published:,} scheduled, {len(queries)} queries",
+            setup=f"{args.officers:,} officers, {args.providers} providers",
+            aim=f"under {AIM_SECONDS} s",
+            ok=total < AIM_SECONDS,
+            seconds=round(total, 2),
+            queries=len(queries),
         )
 
 
