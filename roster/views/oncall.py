@@ -2,6 +2,7 @@
 session names who looked."""
 
 import segno
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,13 +11,18 @@ from django.views.decorators.cache import never_cache
 from agencies.decorators import requires
 from roster import selectors
 
+OTHERS_PER_PAGE = 25
+
 
 @never_cache
 @requires("oncall.view")
 def lookup(request, agency_slug):
     now = timezone.now()
     found = selectors.lookup(agency=request.agency, policy=request.policy, now=now)
-    return render(request, "roster/lookup.html", {"found": found, "now": now})
+    # Those on call come whole; the rest of a large team a page at a time, so a phone gets a
+    # small page however many peers the agency has.
+    others = Paginator(found.others, OTHERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "roster/lookup.html", {"found": found, "now": now, "page": others})
 
 
 @requires("oncall.view")
