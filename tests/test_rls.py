@@ -229,3 +229,23 @@ def test_integrity_errors_still_surface_under_a_scope(agency):
     ):
         Partnership.objects.create(proposer=agency, partner=agency, pk=None)
         Partnership.objects.create(proposer=agency, partner=agency)
+
+
+def test_every_beat_task_sets_its_own_scope(filled):
+    """Run with no scope at all, as a worker runs them: each finds its work across agencies and
+    does it in the agency of each row."""
+    from activations.tasks import escalate_due_task
+    from checkins.tasks import daily_sweep
+    from notifications.models import Message
+    from notifications.tasks import sweep_outbox
+
+    agency, _ = filled
+    # The callout notice one_of_everything left failed is due again.
+    Message.objects.update(state="pending", due_at=timezone.now())
+    Activation.objects.update(last_wave_at=timezone.now() - timedelta(days=1))
+    with tenant_db.user_scope(None):
+        assert sweep_outbox() == 1
+        assert escalate_due_task() == 1
+        assert daily_sweep()["reminders"] > 0  # for today's appointment
+    assert Message.objects.get(purpose="callout", channel="email").state == "sent"
+    assert Activation.objects.for_agency(agency).get().exhausted_at is not None
