@@ -9,4 +9,7 @@ class ActivationsConfig(AppConfig):
         from . import (
             notices,  # noqa: F401 (registers the activation notices with the outbox)
             panels,  # noqa: F401 (adds accepted assignments to the peer's page)
+            policies,
         )
+
+        policies.register()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.decorators import requires
 from agencies.models import Agency
@@ -201,9 +202,15 @@ def respond(request, slug, token):
         return _link_problem(request, "expired")
     except signing.BadSignature:
         return _link_problem(request, "invalid")
-    agency = Agency.objects.select_related("policy").filter(slug=slug).first()
+    agency = Agency.objects.filter(slug=slug).first()
     if agency is None or agency.pk != agency_id:
         return _link_problem(request, "wrong_agency")
+    # No sign-in, so no middleware scope: the signed link names the agency.
+    with tenant_db.agency_scope(agency.pk):
+        return _respond(request, agency, callout_id)
+
+
+def _respond(request, agency, callout_id):
     call = (
         CallOut.objects.for_agency(agency)
         .select_related("activation__incident_type", "peer__person")

@@ -5,3 +5,37 @@ class AgenciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agencies"
     verbose_name = "Agencies and policies"
+
+    def ready(self) -> None:
+        from . import rls, tenant_db
+
+        tenant_db.install()
+        rls.install()
+        # The agency chooser and the middleware read a user's own memberships before any
+        # agency is chosen.
+        rls.add_policy(
+            "agencies.Membership",
+            "own_memberships",
+            command="SELECT",
+            using="user_id = app_user_id()",
+        )
+        # A member reads the policy of each of their agencies (the chooser shows its program
+        # name); an agency reads its accepted partners' (whether they lend peers at all).
+        rls.add_policy(
+            "agencies.Policy",
+            "members_and_partners",
+            command="SELECT",
+            using=(
+                "EXISTS (SELECT 1 FROM agencies_membership m"
+                " WHERE m.agency_id = agencies_policy.agency_id AND m.user_id = app_user_id())"
+                " OR agency_id IN (SELECT CASE WHEN p.proposer_id = app_agency_id()"
+                " THEN p.partner_id ELSE p.proposer_id END FROM agencies_partnership p"
+                " WHERE p.accepted_at IS NOT NULL"
+                " AND app_agency_id() IN (p.proposer_id, p.partner_id))"
+            ),
+        )
+        # A partnership is a record both agencies see.
+        rls.tenant_rule(
+            "agencies.Partnership",
+            using="app_agency_id() IN (proposer_id, partner_id) OR app_scope() = 'system'",
+        )

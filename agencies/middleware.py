@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
 
+from . import tenant_db
 from .permissions import can
 from .selectors import agency_and_roles
 
@@ -24,7 +25,8 @@ class AgencyMiddleware:
         request.roles = frozenset()
         request.can = {}
         try:
-            return self.get_response(request)
+            with _database_scope(request):
+                return self.get_response(request)
         finally:
             timezone.deactivate()
 
@@ -37,12 +39,27 @@ class AgencyMiddleware:
         agency, roles = agency_and_roles(user_id=request.user.pk, slug=slug)
         if agency is None:
             raise Http404("No such agency.")
+        # From here on the database shows this agency's rows (row-level security on PostgreSQL).
+        tenant_db.enter_agency(agency.pk)
         request.agency = agency
         request.policy = agency.policy
         request.roles = roles
         request.can = _Can(roles)
         timezone.activate(zoneinfo.ZoneInfo(agency.time_zone))
         return None
+
+
+def _database_scope(request):
+    """What the database shows this request until the agency is known: the platform admin (staff
+    in the Django admin) sees every agency; anyone else only their own memberships."""
+    user = request.user
+    user_id = user.pk if user.is_authenticated else None
+    if user.is_authenticated and user.is_staff and request.path_info.startswith(ADMIN_PREFIX):
+        return tenant_db.system_scope()
+    return tenant_db.user_scope(user_id)
+
+
+ADMIN_PREFIX = "/admin/"
 
 
 class _Can(dict):

@@ -7,4 +7,6 @@ class CheckinsConfig(AppConfig):
     verbose_name = "Check-ins"
 
     def ready(self) -> None:
-        from . import mail, signals  # noqa: F401 (registers notices; recomputes on policy change)
+        from . import mail, policies, signals  # noqa: F401 (notices; recompute on policy change)
+
+        policies.register()

@@ -152,6 +152,16 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# PostgreSQL row-level security (agencies/rls.py): DATABASE_URL is the app's role, which owns no
+# table and cannot bypass the policies; DATABASE_OWNER_URL, when set, is the tables' owner, used
+# only by `manage.py migrate --database owner` (which also grants the app role its rights).
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASES["owner"] = {
+        **DATABASES["default"],
+        **env.db_url("DATABASE_OWNER_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"
 

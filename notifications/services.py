@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agencies import tenant_db
 from agencies.models import Agency
 
 from . import registry
@@ -96,6 +97,12 @@ def cancel_for(*, subject: models.Model, purposes: list[str] | None = None) -> i
     if purposes:
         qs = qs.filter(purpose__in=purposes)
     return qs.update(state=State.CANCELLED)
+
+
+def agency_of(pk: int) -> int | None:
+    """The one thing a worker reads before it knows the agency: whose message this is."""
+    with tenant_db.system_scope():
+        return Message.objects.filter(pk=pk).values_list("agency_id", flat=True).first()
 
 
 def _claim(pk: int) -> bool:

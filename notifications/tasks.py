@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from agencies import tenant_db
+
 from . import services
 from .sms import TransientError
 
@@ -12,9 +14,13 @@ from .sms import TransientError
     max_retries=services.MAX_ATTEMPTS,
 )
 def deliver_message(self, message_id: int) -> None:
-    """Takes an id only; the row says what to send and to whom."""
+    """Takes an id only; the row says what to send and to whom, and in which agency it is read."""
+    agency_id = services.agency_of(message_id)
+    if agency_id is None:
+        return
     try:
-        services.deliver(message_id)
+        with tenant_db.agency_scope(agency_id):
+            services.deliver(message_id)
     except TransientError as exc:
         raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from None
 
@@ -22,7 +28,9 @@ def deliver_message(self, message_id: int) -> None:
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Every minute: whatever is due and not handed to a worker (Redis was down, a worker died,
-    a notice due in 30 days has come due) goes to the broker now."""
-    ids = services.due_ids()
+    a notice due in 30 days has come due) goes to the broker now. Finding them looks across
+    agencies; each delivery then works in its message's agency."""
+    with tenant_db.system_scope():
+        ids = services.due_ids()
     services.enqueue(ids)
     return len(ids)

@@ -7,4 +7,14 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self) -> None:
+        from agencies import rls
+
         from . import signals  # noqa: F401 (logins, failed logins and ended sessions)
+
+        # The audit log: an agency reads and adds its own events, the platform (system scope)
+        # those with no agency; no policy lets anyone change or delete one, so it is
+        # append-only in the database as well as in the model.
+        rls.tenant_rule("security.AuditEvent", command="SELECT", using=rls.TENANT_RULE)
+        rls.add_policy(
+            "security.AuditEvent", "append", command="INSERT", using="", check=rls.TENANT_RULE
+        )

@@ -1,9 +1,35 @@
 import pytest
+from django.db import connection
 from django.test import Client
 
+from agencies import tenant_db
 from agencies.choices import Role
 from tests.factories import AgencyFactory, PersonFactory, contracted_provider, member
+from tests.support import rls
 from tests.support.mfa import verified_client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, everything after creating and migrating the test database runs as the
+    app role, under row-level security (tests/support/rls.py)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        saved = rls.become_app_role()
+    yield
+    with django_db_blocker.unblock():
+        rls.become_owner(saved)
+
+
+@pytest.fixture(autouse=True)
+def _system_scope():
+    """Tests build their agencies' rows with factories, across agencies, as a sweep would: in
+    system scope. Requests still narrow it to their agency in the middleware, and the
+    row-level security tests narrow it themselves."""
+    with tenant_db.system_scope():
+        yield
 
 
 @pytest.fixture

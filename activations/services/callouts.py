@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from activations.models import Activation, CallOut, CallState, Status, TimeEntry
+from agencies import tenant_db
 from agencies.choices import Compensation, Role
 from agencies.models import Membership
 from notifications.models import Channel
@@ -48,29 +49,33 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
     """Call up to `count` more peers; each gets email and SMS through the outbox."""
     if count <= 0 or activation.status != Status.OPEN:
         return []
-    wave = (activation.callouts.order_by("-wave").values_list("wave", flat=True).first() or 0) + 1
-    chosen = candidates(activation, agency=agency)[:count]
-    calls = [
-        CallOut.objects.create(
-            agency=activation.agency,
-            activation=activation,
-            peer=peer,
-            wave=wave,
-            on_call=peer.on_call,
-            assistance=assistance,
-        )
-        for peer in chosen
-    ]
-    for call in calls:
-        queue(
-            agency=activation.agency,
-            purpose="callout",
-            subject=call,
-            recipients=[("person", call.peer.person_id, call.peer.person.full_name)],
-            channels=PEER_CHANNELS,
-        )
-    activation.last_wave_at = timezone.now()
-    activation.save(update_fields=["last_wave_at"])
+    # A partner's peers are chosen in the partner's scope, and called in the activation's:
+    # the call-outs, their notices and the wave are the asking agency's rows.
+    with tenant_db.agency_scope((agency or activation.agency).pk):
+        chosen = candidates(activation, agency=agency)[:count]
+    with tenant_db.agency_scope(activation.agency_id):
+        last = activation.callouts.order_by("-wave").values_list("wave", flat=True).first()
+        calls = [
+            CallOut.objects.create(
+                agency=activation.agency,
+                activation=activation,
+                peer=peer,
+                wave=(last or 0) + 1,
+                on_call=peer.on_call,
+                assistance=assistance,
+            )
+            for peer in chosen
+        ]
+        for call in calls:
+            queue(
+                agency=activation.agency,
+                purpose="callout",
+                subject=call,
+                recipients=[("person", call.peer.person_id, call.peer.person.full_name)],
+                channels=PEER_CHANNELS,
+            )
+        activation.last_wave_at = timezone.now()
+        activation.save(update_fields=["last_wave_at"])
     return calls
 
 
@@ -104,32 +109,41 @@ def alert_coordinators(activation: Activation, *, purpose: str) -> None:
         )
 
 
+def escalation_due() -> list[tuple[int, int]]:
+    """(activation id, agency id) of open activations a full escalation period past their last
+    wave. Run every minute by beat, in every agency."""
+    now = timezone.now()
+    return [
+        (activation.pk, activation.agency_id)
+        for activation in Activation.objects.filter(status=Status.OPEN).select_related(
+            "agency__policy"
+        )
+        if activation.last_wave_at
+        and now - activation.last_wave_at
+        >= timedelta(minutes=activation.agency.policy.escalation_minutes)
+    ]
+
+
+@transaction.atomic
+def escalate(activation_id: int) -> int:
+    """Call the next peers of an activation still short of them; safe to run twice."""
+    locked = Activation.objects.select_for_update().get(pk=activation_id)
+    accepted, _ = outstanding(locked)
+    if accepted >= locked.peers_needed:
+        return 0
+    # Those who have not answered still may; the next peers are called beside them.
+    missing = locked.peers_needed - accepted
+    calls = call_next(locked, count=missing)
+    if not calls and not locked.exhausted_at:
+        locked.exhausted_at = timezone.now()
+        locked.save(update_fields=["exhausted_at"])
+        alert_coordinators(locked, purpose="coordinator_alert")
+    return 1
+
+
 def escalate_due() -> int:
-    """Open activations that are short of peers a full escalation period after their last wave
-    call the next peers. Run every minute by beat; safe to run twice."""
-    done = 0
-    for activation in Activation.objects.filter(status=Status.OPEN).select_related(
-        "agency__policy"
-    ):
-        minutes = activation.agency.policy.escalation_minutes
-        if not activation.last_wave_at or timezone.now() - activation.last_wave_at < timedelta(
-            minutes=minutes
-        ):
-            continue
-        with transaction.atomic():
-            locked = Activation.objects.select_for_update().get(pk=activation.pk)
-            accepted, _ = outstanding(locked)
-            if accepted >= locked.peers_needed:
-                continue
-            # Those who have not answered still may; the next peers are called beside them.
-            missing = locked.peers_needed - accepted
-            calls = call_next(locked, count=missing)
-            if not calls and not locked.exhausted_at:
-                locked.exhausted_at = timezone.now()
-                locked.save(update_fields=["exhausted_at"])
-                alert_coordinators(locked, purpose="coordinator_alert")
-            done += 1
-    return done
+    """Every escalation that is due, each in its own transaction."""
+    return sum(escalate(activation_id) for activation_id, _ in escalation_due())
 
 
 @transaction.atomic
@@ -173,6 +187,12 @@ def respond(*, callout: CallOut, accept: bool) -> str:
 
 
 def _after_accept(call: CallOut) -> None:
+    # The peer's time and supervisor are the peer's agency's, a partner's for a lent peer.
+    with tenant_db.agency_scope(call.peer.agency_id):
+        _credit_peer(call)
+
+
+def _credit_peer(call: CallOut) -> None:
     peer = call.peer
     policy = peer.agency.policy
     if policy.compensation != Compensation.NONE:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation, AssistanceRequest, AssistanceState, Status
+from agencies import tenant_db
 from agencies.models import Agency, Membership, User
 from agencies.selectors import partner_agencies, role_title
 from notifications.models import Channel
@@ -36,20 +37,24 @@ def request_help(
         peers_requested=count,
         requested_by=actor,
     )
-    approvers = (
-        Membership.objects.for_agency(partner)
-        .filter(role=partner.policy.cross_agency_approver_role)
-        .select_related("user")
-    )
-    recipients = [("user", m.user_id, m.user.get_full_name() or m.user.username) for m in approvers]
-    if recipients:
-        queue(
-            agency=partner,
-            purpose="assistance_request",
-            subject=request,
-            recipients=recipients,
-            channels=[Channel.EMAIL],
+    # Telling the partner's approvers is the partner's business: its members, its outbox.
+    with tenant_db.agency_scope(partner.pk):
+        approvers = (
+            Membership.objects.for_agency(partner)
+            .filter(role=partner.policy.cross_agency_approver_role)
+            .select_related("user")
         )
+        recipients = [
+            ("user", m.user_id, m.user.get_full_name() or m.user.username) for m in approvers
+        ]
+        if recipients:
+            queue(
+                agency=partner,
+                purpose="assistance_request",
+                subject=request,
+                recipients=recipients,
+                channels=[Channel.EMAIL],
+            )
     return request
 
 
@@ -80,7 +85,9 @@ def decide(
     request.save()
     activation = request.activation
     if approve and activation.status == Status.OPEN:
-        activation.peers_needed += request.peers_requested
-        activation.save(update_fields=["peers_needed"])
+        # The activation is the asking agency's row: it grows in that agency's scope.
+        with tenant_db.agency_scope(activation.agency_id):
+            activation.peers_needed += request.peers_requested
+            activation.save(update_fields=["peers_needed"])
         call_next(activation, count=request.peers_requested, agency=agency, assistance=request)
     return request

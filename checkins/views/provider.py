@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies import tenant_db
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from security import audit
@@ -19,11 +20,14 @@ from ..services.due import local_day, today_in
 def agenda(request, agency_slug):
     agencies = selectors.provider_agencies(user=request.user)
     now = timezone.now()
-    rows = list(
-        selectors.provider_agenda(
-            user=request.user, agencies=agencies, today=today_in(request.agency)
+    # The agenda spans every agency the provider serves: the database shows it the
+    # appointments of its own providers only (checkins/policies.py).
+    with tenant_db.provider_scope(request.user.pk):
+        rows = list(
+            selectors.provider_agenda(
+                user=request.user, agencies=agencies, today=today_in(request.agency)
+            )
         )
-    )
     for row in rows:
         # The buttons follow the service's rules, so a click never meets a refusal.
         row.can_complete = local_day(row.starts_at, row.agency) <= today_in(row.agency)

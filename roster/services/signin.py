@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import tenant_db
 from agencies.models import User
 from roster.models import Person, SignInLink
 
@@ -27,15 +28,18 @@ def request_link(*, email: str) -> bool:
     answers the same either way, so nobody can probe who is in a directory."""
     from .people import ensure_account
 
-    person = (
-        Person.objects.filter(email__iexact=email.strip(), employed=True)
-        .select_related("agency", "user")
-        .order_by("pk")
-        .first()
-    )
+    # The one question asked of every agency's directory: whose address is this.
+    with tenant_db.system_scope():
+        person = (
+            Person.objects.filter(email__iexact=email.strip(), employed=True)
+            .select_related("agency", "user")
+            .order_by("pk")
+            .first()
+        )
     if person is None:
         return False
-    user = ensure_account(person=person)
+    with tenant_db.agency_scope(person.agency_id):
+        user = ensure_account(person=person)
     if not user.is_active:
         return False
     recent = SignInLink.objects.filter(

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies import tenant_db
 from agencies.models import Agency
 from agencies.presets import PRESETS
 from agencies.services import create_agency
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--preset", required=True, choices=sorted(PRESETS))
         parser.add_argument("--time-zone", default="", help="Default America/Chicago")
 
+    # A platform admin's tool: it works across agencies (row-level security on PostgreSQL).
+    @tenant_db.system_scope()
     def handle(self, *args, slug, name, preset, time_zone, **options):
         if Agency.objects.filter(slug=slug).exists():
             raise CommandError(f'An agency "{slug}" already exists; nothing was changed.')

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies import tenant_db
 from agencies.models import Agency
 from agencies.policy_io import policy_to_dict
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
             "--no-sources", action="store_true", help="Leave out where each point comes from"
         )
 
+    # A platform admin's tool: it works across agencies (row-level security on PostgreSQL).
+    @tenant_db.system_scope()
     def handle(self, *args, slug, no_sources, **options):
         agency = Agency.objects.select_related("policy").filter(slug=slug).first()
         if agency is None:

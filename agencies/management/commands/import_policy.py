@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies import tenant_db
 from agencies.models import Agency
 from agencies.policy_io import PolicyDocumentError
 from agencies.services import apply_policy_document
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("file", help="Path to the JSON file, or - for standard input")
 
+    # A platform admin's tool: it works across agencies (row-level security on PostgreSQL).
+    @tenant_db.system_scope()
     def handle(self, *args, slug, file, **options):
         agency = Agency.objects.filter(slug=slug).first()
         if agency is None:

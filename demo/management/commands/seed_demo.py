@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import Agency, Partnership, User
 from agencies.presets import PRESETS
@@ -33,6 +34,8 @@ class Command(BaseCommand):
     )
 
     @transaction.atomic
+    # A platform admin's tool: it works across agencies (row-level security on PostgreSQL).
+    @tenant_db.system_scope()
     def handle(self, *args, **options):
         created = []
         for key in DEMO_AGENCIES:

@@ -1,0 +1,160 @@
+"""Which agency the database lets the code see: the settings PostgreSQL's row-level security
+policies read (agencies/rls.py).
+
+Code states its scope with a context manager: `agency_scope(agency_id)` for one agency's work,
+`system_scope()` for work that must look across agencies (beat sweeps finding what is due, the
+platform admin, management commands), `provider_scope(user_id)` for a check-in provider's
+agenda. The scope lives in a context variable; a hook on every PostgreSQL connection copies it
+into transaction-local settings (`set_config(..., true)`) at the start of each transaction, and
+again whenever the scope changes inside one. Being transaction-local, a setting can never leak
+into the next request or task that reuses the connection: outside any scope the settings are
+empty, and an empty agency matches no row.
+
+On SQLite (the embedded default) there is no row-level security: nothing is installed and the
+context managers only keep the context variable, so the same code runs on both."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+
+AGENCY = "agency"
+SYSTEM = "system"
+PROVIDER = "provider"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str = ""
+    agency_id: int | None = None
+    user_id: int | None = None
+
+    def settings(self) -> list[str]:
+        """In the order of SET_SQL's placeholders."""
+        return [
+            str(self.agency_id or ""),
+            str(self.user_id or ""),
+            self.kind,
+        ]
+
+
+SET_SQL = (
+    "SELECT set_config('app.agency_id', %s, true), set_config('app.user_id', %s, true), "
+    "set_config('app.scope', %s, true)"
+)
+NO_SCOPE = Scope()
+
+_current: ContextVar[Scope | None] = ContextVar("tenant_scope", default=None)
+
+
+def current() -> Scope | None:
+    return _current.get()
+
+
+@contextmanager
+def _using(scope: Scope) -> Iterator[Scope]:
+    token = _current.set(scope)
+    _apply_now()
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+        _apply_now()
+
+
+def agency_scope(agency_id: int, *, user_id: int | None = None):
+    """One agency's rows, and what its explicit policies add (partners, own memberships)."""
+    if user_id is None and (outer := current()) is not None:
+        user_id = outer.user_id
+    return _using(Scope(AGENCY, agency_id=agency_id, user_id=user_id))
+
+
+def system_scope():
+    """Every agency's rows: for work that has to find what is due across agencies, and for the
+    platform admin. Keep what runs under it small, and do each agency's work in its scope."""
+    return _using(Scope(SYSTEM))
+
+
+def provider_scope(user_id: int):
+    """A check-in provider's staff member: the appointments of the providers they work for, in
+    whichever agency (the policy lives with checkins.Appointment)."""
+    return _using(Scope(PROVIDER, user_id=user_id))
+
+
+def user_scope(user_id: int | None):
+    """No agency yet, only who is asking: enough to read one's own memberships."""
+    return _using(Scope("", user_id=user_id))
+
+
+def enter_agency(agency_id: int) -> None:
+    """Narrow the scope the middleware opened to the agency it has just resolved; ends with the
+    middleware's scope at the end of the request."""
+    scope = current() or NO_SCOPE
+    _current.set(replace(scope, kind=AGENCY, agency_id=agency_id))
+    _apply_now()
+
+
+def _is_postgres(connection) -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _apply(connection, scope: Scope) -> None:
+    # The raw psycopg connection: this must not pass through the hook that calls it.
+    connection.connection.execute(SET_SQL, scope.settings())
+
+
+def _status(connection):
+    from psycopg.pq import TransactionStatus
+
+    return connection.connection.info.transaction_status, TransactionStatus
+
+
+def _in_transaction(connection) -> bool:
+    status, states = _status(connection)
+    return status == states.INTRANS
+
+
+def _starts_transaction(connection) -> bool:
+    """Nothing sent since the last commit or rollback: the next statement begins one. (A failed
+    transaction waiting for its rollback is neither.)"""
+    status, states = _status(connection)
+    return status == states.IDLE
+
+
+def _apply_now() -> None:
+    """A scope opened or closed inside a transaction takes effect at once: the rest of that
+    transaction reads the new settings."""
+    for connection in connections.all(initialized_only=True):
+        live = _is_postgres(connection) and connection.connection is not None
+        if live and _in_transaction(connection):
+            _apply(connection, current() or NO_SCOPE)
+
+
+def _execute_in_scope(execute, sql, params, many, context):
+    """Every query passes here. The first statement of a transaction gets the settings before
+    it; a statement in autocommit mode, which is a transaction of its own, is wrapped in one
+    so that its settings hold for it."""
+    scope = current()
+    connection = context["connection"]
+    if scope is None:
+        return execute(sql, params, many, context)
+    if connection.in_atomic_block:
+        if _starts_transaction(connection):
+            _apply(connection, scope)
+        return execute(sql, params, many, context)
+    with transaction.atomic(using=connection.alias):
+        _apply(connection, scope)
+        return execute(sql, params, many, context)
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if _is_postgres(connection) and _execute_in_scope not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_execute_in_scope)
+
+
+def install() -> None:
+    """Called once from AgenciesConfig.ready()."""
+    connection_created.connect(_install, dispatch_uid="agencies.tenant_db")
