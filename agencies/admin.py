@@ -7,10 +7,33 @@ from .presets import PRESETS
 from .services import create_agency
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipAdminForm(forms.ModelForm):
+    """The user by username, typed: a plain labelled field that works by keyboard and screen
+    reader, and needs no list of every user of the platform."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.all(),
+        to_field_name="username",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label="Username",
+        error_messages={"invalid_choice": "No user has this username."},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["user"] = self.instance.user.username
+
+
+class MembershipInline(admin.StackedInline):
+    # Stacked, not tabular: every field of a row keeps its own label.
     model = Membership
+    form = MembershipAdminForm
     extra = 1
-    autocomplete_fields = ["user"]
 
 
 @admin.register(User)

@@ -2,9 +2,10 @@
 
 import pytest
 
-from agencies.models import Agency, IncidentType, Policy
+from agencies.choices import Role
+from agencies.models import Agency, IncidentType, Membership, Policy
 from agencies.presets import PRESETS
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.support.mfa import verified_client
 
 ADD = "/admin/agencies/agency/add/"
@@ -69,3 +70,58 @@ def test_the_admin_still_needs_the_second_step(db, client):
     assert response.status_code == 302
     assert "/accounts/mfa/" in response["Location"]
     assert not Agency.objects.exists()
+
+
+def members_form(agency, rows, initial=()):
+    """The change page's fields with the membership rows given as (username, role)."""
+    data = {"name": agency.name, "slug": agency.slug, "time_zone": agency.time_zone,
+            "-1-TOTAL_FORMS": str(len(initial) + len(rows)),
+            "-1-INITIAL_FORMS": str(len(initial)), "_continue": "Save"}  # fmt: skip
+    held = [(m.user.username, m.role, m.pk) for m in initial]
+    for i, (username, role, *pk) in enumerate([*held, *rows]):
+        data |= {f"-1-{i}-agency": str(agency.pk), f"-1-{i}-user": username, f"-1-{i}-role": role}
+        if pk:
+            data[f"-1-{i}-id"] = str(pk[0])
+    return data
+
+
+def test_the_platform_admin_gives_a_user_a_role_by_username(platform):
+    agency = AgencyFactory(slug="independence", preset="kcpd")
+    UserFactory(username="admin.independence")
+    url = f"/admin/agencies/agency/{agency.pk}/change/"
+    response = platform.post(url, members_form(agency, [("admin.independence", Role.ADMIN)]))
+    assert response.status_code == 302
+    membership = Membership.objects.get(agency=agency)
+    assert (membership.user.username, membership.role) == ("admin.independence", Role.ADMIN)
+    assert 'value="admin.independence"' in platform.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([("nobody.here", Role.ADMIN)], "No user has this username."),
+        ([("admin.independence", Role.ADMIN)] * 2, "Please correct the duplicate"),
+        ([("admin.independence", "emperor")], "Select a valid choice"),
+    ],
+)
+def test_a_bad_membership_row_gets_a_message_and_changes_nothing(platform, rows, message):
+    agency = AgencyFactory(slug="independence", preset="kcpd")
+    UserFactory(username="admin.independence")
+    url = f"/admin/agencies/agency/{agency.pk}/change/"
+    response = platform.post(url, members_form(agency, rows))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Membership.objects.filter(agency=agency).exists()
+
+
+def test_a_role_held_already_is_refused(platform):
+    agency = AgencyFactory(slug="independence", preset="kcpd")
+    held = MembershipFactory(agency=agency, user=UserFactory(username="admin.independence"),
+                             role=Role.ADMIN)  # fmt: skip
+    url = f"/admin/agencies/agency/{agency.pk}/change/"
+    response = platform.post(
+        url, members_form(agency, [("admin.independence", Role.ADMIN)], initial=[held])
+    )
+    assert response.status_code == 200
+    assert "Please correct the duplicate" in response.content.decode()
+    assert Membership.objects.filter(agency=agency).count() == 1
