@@ -1,7 +1,9 @@
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -32,18 +34,41 @@ def browser():
 
 
 @pytest.fixture
-def page_for(browser, live_server):
-    """A fresh browser context signed in as the user, on a phone or a desktop screen."""
+def demo(live_server, settings):
+    """The demo agencies as `make run` shows them: users, directories, teams, two weeks of
+    on-call shifts and half a year of usage forms (the tests need django_db(transaction=True)).
+    Links in emails point to the live server."""
+    settings.SITE_URL = live_server.url
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """A page in a browser context of its own (no cookies), on a phone or a desktop screen."""
     contexts = []
 
-    def _page(username: str, password: str, *, phone: bool = False):
+    def _page(*, phone: bool = False):
         # axe-core is injected into the pages it checks; the app's CSP would refuse it.
         context = browser.new_context(
             viewport=PHONE if phone else DESKTOP, is_mobile=phone, bypass_csp=True
         )
+        context.set_default_timeout(15000)
         contexts.append(context)
-        page = context.new_page()
+        return context.new_page()
+
+    yield _page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page_for(fresh_page, live_server):
+    """A fresh browser context signed in as the user, on a phone or a desktop screen."""
+
+    def _page(username: str, password: str, *, phone: bool = False):
+        page = fresh_page(phone=phone)
         page.goto(f"{live_server.url}/accounts/login/")
+        assert_accessible(page, "sign-in")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
@@ -51,14 +76,13 @@ def page_for(browser, live_server):
         if second_step(username):
             code = current_code(username)
             page.goto(f"{live_server.url}/accounts/mfa/verify/")
+            assert_accessible(page, "two-step sign-in")
             page.get_by_label("Code").fill(code)
             page.get_by_role("button", name="Continue").click()
             page.wait_for_load_state()
         return page
 
-    yield _page
-    for context in contexts:
-        context.close()
+    return _page
 
 
 def second_step(username: str) -> bool:
@@ -96,10 +120,21 @@ def accessibility_problems(page) -> list[str]:
     ]
 
 
-def shot(page, name: str) -> None:
-    """Every page a journey stops at: checked with axe-core, and photographed when asked."""
+def assert_accessible(page, name: str) -> None:
     problems = accessibility_problems(page)
     assert not problems, f"{name}: {problems}"
+
+
+def shot(page, name: str) -> None:
+    """Every page a journey stops at: checked with axe-core, and photographed when asked."""
+    assert_accessible(page, name)
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+        # The whole page down to a limit: a very long form is shown by its top.
+        size = page.viewport_size
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 2 * size["height"])
+        page.screenshot(
+            path=os.path.join(SHOTS, f"{name}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": size["width"], "height": height},
+        )

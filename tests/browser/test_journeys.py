@@ -1,0 +1,139 @@
+"""The product's journeys, end to end in Chromium against a live server, on the demo data:
+coordinators and admins on a desktop screen, peers and officers on a phone. Every page a journey
+stops at is checked with axe-core (no serious or critical violation) and photographed into
+SCREENSHOT_DIR when it is set (`SCREENSHOT_DIR=docs/screenshots`, see the README)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from agencies.models import Agency, Policy
+from demo.management.commands.seed_demo import DEMO_PASSWORD
+from roster.choices import PeerStatus
+from roster.models import OnCallShift, Peer
+from tests.browser.conftest import shot
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_platform_admin_starts_an_agency_from_a_preset_and_its_admin_changes_the_policy(
+    page_for, live_server, demo
+):
+    UserFactory(username="admin.carthage", password=DEMO_PASSWORD, first_name="Alex")
+    platform = page_for("platform", DEMO_PASSWORD)
+    platform.goto(f"{live_server.url}/admin/")
+    platform.get_by_role("link", name="Agencies", exact=True).click()
+    platform.get_by_role("link", name="Add agency").click()
+    platform.get_by_label("Name").fill("Carthage Police Department")
+    platform.get_by_label("Slug").fill("carthage")
+    platform.get_by_label("Preset").select_option("joplin")
+    shot(platform, "admin-add-agency")
+    platform.get_by_role("button", name="Save and continue editing").click()
+    expect(platform.get_by_text("was added successfully")).to_be_visible()
+    carthage = Agency.objects.get(slug="carthage")
+    assert carthage.policy.program_name == "Peer Support Program"
+
+    # The agency's first administrator, by username.
+    platform.get_by_label("Username").first.fill("admin.carthage")
+    platform.get_by_label("Role").first.select_option(label="Agency administrator")
+    platform.get_by_role("button", name="Save and continue editing").click()
+    expect(platform.get_by_text("was changed successfully")).to_be_visible()
+    shot(platform, "admin-agency-members")
+
+    admin = page_for("admin.carthage", DEMO_PASSWORD)
+    assert admin.url.endswith("/carthage/")
+    admin.get_by_role("link", name=re.compile("^Policy settings")).click()
+    limit = admin.get_by_label("Most peers per activation")
+    assert limit.input_value() == ""
+    limit.fill("4")
+    admin.get_by_label("Check-in interval (years)").fill("4")
+    admin.get_by_role("button", name="Save policy").click()
+    expect(admin.get_by_text("Policy saved.")).to_be_visible()
+    expect(admin.get_by_text("Source: Set by the agency (settings page").first).to_be_visible()
+    shot(admin, "agency-admin-settings")
+    policy = Policy.objects.get(agency=carthage)
+    assert (policy.max_peers_per_activation, policy.checkin_interval_years) == (4, 4)
+
+    admin.get_by_role("link", name="Policy", exact=True).click()
+    row = admin.get_by_role("row", name=re.compile("Most peers per activation"))
+    assert "Set by the agency" in row.inner_text()
+    shot(admin, "agency-admin-policy")
+
+
+def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_peer_and_sets_the_schedule(  # noqa: E501
+    page_for, live_server, demo, tmp_path
+):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "employee_number,first_name,last_name,rank,unit,member_class,hire_date,email,phone\n"
+        "KCP3001,Dana,Whitfield,Sergeant,East,sworn,2012-03-05,dana.w@kcpd.example.org,"
+        "(816) 555-0301\n"
+        "KCP3002,Luis,Ortega,Officer,North,sworn,2019-08-19,luis.o@kcpd.example.org,"
+        "(816) 555-0302\n"
+    )
+    page = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    page.get_by_role("link", name="Directory", exact=True).click()
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("CSV file").set_input_files(str(roster))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("The file is clean: 2 to add")).to_be_visible()
+    shot(page, "coordinator-import")
+    page.get_by_role("button", name="Import 2 rows").click()
+    expect(page.get_by_text("Imported: 2 added, 0 updated.")).to_be_visible()
+
+    # Dana applies through the chain of command (Policy 830 IV.E.1).
+    page.get_by_role("link", name="Team", exact=True).click()
+    page.get_by_role("link", name="Applications").click()
+    page.get_by_role("link", name="Record an application").click()
+    page.get_by_label("Applicant's employee number").fill("KCP3001")
+    page.get_by_label("Recommended through the chain of command by").fill("Capt. Ellis")
+    page.get_by_role("button", name="Record application").click()
+    expect(page.get_by_text("Application of Dana Whitfield recorded.")).to_be_visible()
+    expect(
+        page.get_by_text("Approval is blocked: The policy requires a passed oral")
+    ).to_be_visible()
+    page.get_by_label("Held on").fill(str(timezone.localdate()))
+    page.get_by_label("Passed").select_option(label="Passed")
+    page.get_by_role("button", name="Record interview").click()
+    expect(page.get_by_text("Interview recorded.")).to_be_visible()
+    page.get_by_role("combobox", name="Decision").select_option(label="Approve")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    shot(page, "coordinator-application")
+
+    # In training: the agreement and a training, then active.
+    page.get_by_role("link", name="Open Dana Whitfield's team page").click()
+    expect(page.get_by_text("Before this peer can be active")).to_be_visible()
+    page.get_by_label("Signed on").fill(str(timezone.localdate()))
+    page.get_by_label("Kept by").fill("PST Manager")
+    page.get_by_role("button", name="Record signed agreement").click()
+    page.get_by_label("Date").fill(str(timezone.localdate()))
+    page.get_by_label("Topic").fill("Basic peer support course")
+    page.get_by_label("Hours").fill("24")
+    page.get_by_role("button", name="Add training").click()
+    page.get_by_label("New status").select_option(label="Active")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_text("Completed training; now active")).to_be_visible()
+    shot(page, "coordinator-peer-active")
+    dana = Peer.objects.get(person__employee_number="KCP3001")
+    assert dana.status == PeerStatus.ACTIVE
+
+    # Dana covers the night the demo schedule leaves uncovered, four days out.
+    page.get_by_role("link", name="Team", exact=True).click()
+    page.get_by_role("link", name="On-call schedule").click()
+    night = timezone.localdate() + timedelta(days=4)
+    gap = page.get_by_role("list", name="Gaps").get_by_text(f"{night:%a %b} {night.day} 19:00")
+    expect(gap).to_be_visible()
+    page.get_by_label("Peer").select_option(label="Dana Whitfield")
+    page.get_by_label("Start day").fill(str(night))
+    page.get_by_label("Start time").fill("19:00")
+    page.get_by_label("End time").fill("07:00")
+    page.get_by_role("button", name="Add shift").click()
+    expect(page.get_by_text("1 shift(s) added for Dana Whitfield.")).to_be_visible()
+    expect(gap).to_have_count(0)
+    shot(page, "coordinator-schedule")
+    assert OnCallShift.objects.filter(peer=dana).count() == 1
