@@ -4,9 +4,11 @@ stops at is checked with axe-core (no serious or critical violation) and photogr
 SCREENSHOT_DIR when it is set (`SCREENSHOT_DIR=docs/screenshots`, see the README)."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,8 +16,9 @@ from agencies.models import Agency, Policy
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer
-from tests.browser.conftest import shot
+from tests.browser.conftest import PHONE, shot
 from tests.factories import UserFactory
+from usage_reports.models import UsageReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,3 +140,111 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
     expect(gap).to_have_count(0)
     shot(page, "coordinator-schedule")
     assert OnCallShift.objects.filter(peer=dana).count() == 1
+
+
+def test_an_officer_on_a_phone_finds_the_on_call_peer(page_for, live_server, demo):
+    now = timezone.now()
+    shift = OnCallShift.objects.get(agency__slug="kcpd", starts_at__lte=now, ends_at__gt=now)
+    person = shift.peer.person
+    page = page_for("officer.kcpd", DEMO_PASSWORD, phone=True)
+    shot(page, "officer-home-phone")
+    page.get_by_role("link", name=re.compile("^Who is on call now")).click()
+    on_call = page.get_by_role("list", name="On call now")
+    expect(on_call.get_by_role("heading", name=person.full_name)).to_be_visible()
+    call = on_call.get_by_role("link", name=f"Call {person.full_name} {person.phone}")
+    digits = re.sub(r"\D", "", person.phone)
+    expect(call).to_have_attribute("href", f"tel:{digits}")
+    text = on_call.get_by_role("link", name=f"Text {person.full_name}")
+    expect(text).to_have_attribute("href", f"sms:{digits}")
+    expect(page.get_by_role("list", name="Other peers").get_by_role("listitem")).not_to_have_count(
+        0
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "officer-on-call-phone")
+
+
+def test_the_coordinator_activates_a_peer_accepts_from_the_email_and_the_status_shows_it(
+    page_for, fresh_page, live_server, demo
+):
+    page = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    page.get_by_role("link", name="Activations", exact=True).click()
+    page.get_by_label("Incident type").select_option(
+        label="Pursuit ending in death or serious bodily injury"
+    )
+    page.get_by_label("General location").fill("I-435 near Front Street")
+    page.get_by_label("Members affected").fill("2")
+    page.get_by_label("Briefing").fill("Two officers at the scene.")
+    page.get_by_role("button", name="Activate and call peers").click()
+    expect(page.get_by_text("The team is activated")).to_be_visible()
+    heading = page.get_by_role("heading", name=re.compile(r"0 of \d+ peers? accepted"))
+    expect(heading).to_be_visible()
+    needed = re.search(r"0 of (\d+)", heading.inner_text()).group(1)
+    shot(page, "coordinator-activation-called")
+
+    email = next(m for m in mail.outbox if "/callouts/" in m.body)
+    link = re.search(r"http://\S+/callouts/\S+/", email.body).group(0)
+    peer = fresh_page(phone=True)
+    peer.goto(link)
+    expect(peer.get_by_text("Two officers at the scene.")).to_be_visible()
+    shot(peer, "peer-callout-phone")
+    peer.get_by_role("button", name="Accept").click()
+    expect(peer.get_by_text("you are on this assignment")).to_be_visible()
+    shot(peer, "peer-callout-accepted-phone")
+
+    # The coordinator's page refreshes itself (htmx) without a reload.
+    accepted = page.get_by_role("heading", name=re.compile(f"1 of {needed} peers? accepted"))
+    expect(accepted).to_be_visible(timeout=15000)
+    expect(page.get_by_text(re.compile(r"Accepted \d\d:\d\d"))).to_be_visible()
+    shot(page, "coordinator-activation-status")
+
+
+def test_a_peer_files_a_usage_form_on_a_phone(page_for, live_server, demo):
+    before = UsageReport.objects.filter(agency__slug="kcpd").count()
+    page = page_for("peer.kcpd", DEMO_PASSWORD, phone=True)
+    started = time.monotonic()
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Usage forms").click()
+    page.get_by_role("link", name="File a usage form").click()
+    shot(page, "peer-usage-form-phone")
+    page.get_by_label("Duration (minutes)").fill("40")
+    page.get_by_label("Incident type").select_option(index=1)
+    page.get_by_label("Intervention").select_option(index=1)
+    page.get_by_label("Phone").check()
+    page.get_by_label("Off duty").check()
+    page.get_by_label("Remind me to follow up").select_option(label="In 3 days")
+    page.get_by_role("button", name="File the form").click()
+    expect(page.get_by_text("Usage form filed. You will be reminded in 3 days.")).to_be_visible()
+    assert time.monotonic() - started < 60
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "peer-usage-filed-phone")
+    report = UsageReport.objects.filter(agency__slug="kcpd").latest("id")
+    assert (report.duration_minutes, report.contact_mode, report.on_duty) == (40, "phone", False)
+
+    # A mistake is caught with a message, and nothing more is stored.
+    page.get_by_role("link", name="File a usage form").click()
+    page.get_by_label("Duration (minutes)").fill("0")
+    page.get_by_role("button", name="File the form").click()
+    expect(page.get_by_text("A contact lasts at least a minute.")).to_be_visible()
+    shot(page, "peer-usage-refused-phone")
+    assert UsageReport.objects.filter(agency__slug="kcpd").count() == before + 1
+
+
+def test_the_coordinator_and_the_chief_read_the_statistics(page_for, live_server, demo):
+    coordinator = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    coordinator.get_by_role("link", name="Statistics", exact=True).click()
+    expect(coordinator.get_by_role("heading", name="By incident type")).to_be_visible()
+    expect(coordinator.get_by_role("heading", name="By peer")).to_be_visible()
+    coordinator.get_by_label("Period").select_option(index=1)
+    coordinator.get_by_role("button", name="Show").click()
+    expect(coordinator.get_by_role("heading", name="By peer")).to_be_visible()
+    shot(coordinator, "coordinator-statistics")
+
+    chief = page_for("chief.kcpd", DEMO_PASSWORD)
+    chief.get_by_role("link", name="Statistics", exact=True).click()
+    expect(chief.get_by_role("heading", name="By incident type")).to_be_visible()
+    expect(chief.get_by_role("heading", name="By peer")).to_have_count(0)
+    expect(chief.get_by_text("there are no per-peer figures")).to_be_visible()
+    shot(chief, "chief-statistics")
+    chief.get_by_role("link", name="Quarterly report").click()
+    expect(chief.get_by_role("heading", name=re.compile("quarterly report"))).to_be_visible()
+    shot(chief, "chief-quarterly-report")
