@@ -138,3 +138,32 @@ def shot(page, name: str) -> None:
             full_page=True,
             clip={"x": 0, "y": 0, "width": size["width"], "height": height},
         )
+
+
+# An element shows it has the focus by an outline or a ring (Bootstrap's box-shadow). Two cases
+# are not an element's to show: the body has it when the focus has left the page for the
+# browser's own controls, and inside a date input's calendar button (the input itself is then
+# not :focus) Chromium draws its own ring.
+FOCUS_SHOWN = """el => {
+  if (el === document.body || !el.matches(':focus')) return true;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  return outline || (s.boxShadow !== '' && s.boxShadow !== 'none');
+}"""
+DESCRIBE = """el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} \
+"${(el.innerText || el.value || el.name || '').trim().slice(0, 40)}"`"""
+
+
+def tab_to(page, target, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until `target` has the focus; every element passed on the way
+    must show its focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    if target.evaluate("el => el === document.activeElement"):  # autofocus
+        return
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate_handle("document.activeElement")
+        assert focused.evaluate(FOCUS_SHOWN), f"no visible focus on {focused.evaluate(DESCRIBE)}"
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} was not reached with {key} in {limit} presses")
