@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -123,6 +123,14 @@ def accessibility_problems(page) -> list[str]:
 def assert_accessible(page, name: str) -> None:
     problems = accessibility_problems(page)
     assert not problems, f"{name}: {problems}"
+
+
+def arrive(page, heading) -> None:
+    """The page whose main heading (h1) is `heading` (text or pattern) has loaded; it is
+    checked with axe-core."""
+    exact = isinstance(heading, str)
+    expect(page.get_by_role("heading", level=1, name=heading, exact=exact)).to_be_visible()
+    assert_accessible(page, str(heading))
 
 
 def shot(page, name: str) -> None:

@@ -1,7 +1,8 @@
 """The product's journeys, end to end in Chromium against a live server, on the demo data:
 coordinators and admins on a desktop screen, peers and officers on a phone. Every page a journey
-stops at is checked with axe-core (no serious or critical violation) and photographed into
-SCREENSHOT_DIR when it is set (`SCREENSHOT_DIR=docs/screenshots`, see the README)."""
+visits is checked with axe-core (no serious or critical violation): `arrive` on the way, `shot`
+where it stops, which also photographs the page into SCREENSHOT_DIR when that is set (the
+README's screenshots: `SCREENSHOT_DIR=docs/screenshots`)."""
 
 import re
 import time
@@ -16,7 +17,7 @@ from agencies.models import Agency, Policy
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer
-from tests.browser.conftest import PHONE, shot
+from tests.browser.conftest import PHONE, arrive, shot
 from tests.factories import UserFactory
 from usage_reports.models import UsageReport
 
@@ -29,7 +30,9 @@ def test_the_platform_admin_starts_an_agency_from_a_preset_and_its_admin_changes
     UserFactory(username="admin.carthage", password=DEMO_PASSWORD, first_name="Alex")
     platform = page_for("platform", DEMO_PASSWORD)
     platform.goto(f"{live_server.url}/admin/")
+    arrive(platform, "Site administration")
     platform.get_by_role("link", name="Agencies", exact=True).click()
+    arrive(platform, "Select agency to change")
     platform.get_by_role("link", name="Add agency").click()
     platform.get_by_label("Name").fill("Carthage Police Department")
     platform.get_by_label("Slug").fill("carthage")
@@ -39,6 +42,7 @@ def test_the_platform_admin_starts_an_agency_from_a_preset_and_its_admin_changes
     expect(platform.get_by_text("was added successfully")).to_be_visible()
     carthage = Agency.objects.get(slug="carthage")
     assert carthage.policy.program_name == "Peer Support Program"
+    arrive(platform, "Change agency")
 
     # The agency's first administrator, by username.
     platform.get_by_label("Username").first.fill("admin.carthage")
@@ -49,7 +53,9 @@ def test_the_platform_admin_starts_an_agency_from_a_preset_and_its_admin_changes
 
     admin = page_for("admin.carthage", DEMO_PASSWORD)
     assert admin.url.endswith("/carthage/")
+    arrive(admin, "Peer Support Program")
     admin.get_by_role("link", name=re.compile("^Policy settings")).click()
+    arrive(admin, "Policy settings")
     limit = admin.get_by_label("Most peers per activation")
     assert limit.input_value() == ""
     limit.fill("4")
@@ -79,19 +85,26 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
         "(816) 555-0302\n"
     )
     page = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    arrive(page, "Peer Support Team (PST) Program")
     page.get_by_role("link", name="Directory", exact=True).click()
+    arrive(page, "Personnel directory")
     page.get_by_role("link", name="Import").click()
+    arrive(page, "Import the personnel directory")
     page.get_by_label("CSV file").set_input_files(str(roster))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_text("The file is clean: 2 to add")).to_be_visible()
     shot(page, "coordinator-import")
     page.get_by_role("button", name="Import 2 rows").click()
     expect(page.get_by_text("Imported: 2 added, 0 updated.")).to_be_visible()
+    arrive(page, "Personnel directory")
 
     # Dana applies through the chain of command (Policy 830 IV.E.1).
     page.get_by_role("link", name="Team", exact=True).click()
+    arrive(page, "Peer Support Team")
     page.get_by_role("link", name="Applications").click()
+    arrive(page, "Applications to the Peer Support Team")
     page.get_by_role("link", name="Record an application").click()
+    arrive(page, "Record an application")
     page.get_by_label("Applicant's employee number").fill("KCP3001")
     page.get_by_label("Recommended through the chain of command by").fill("Capt. Ellis")
     page.get_by_role("button", name="Record application").click()
@@ -99,6 +112,7 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
     expect(
         page.get_by_text("Approval is blocked: The policy requires a passed oral")
     ).to_be_visible()
+    arrive(page, "Application of Dana Whitfield")
     page.get_by_label("Held on").fill(str(timezone.localdate()))
     page.get_by_label("Passed").select_option(label="Passed")
     page.get_by_role("button", name="Record interview").click()
@@ -111,6 +125,7 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
     # In training: the agreement and a training, then active.
     page.get_by_role("link", name="Open Dana Whitfield's team page").click()
     expect(page.get_by_text("Before this peer can be active")).to_be_visible()
+    arrive(page, "Dana Whitfield")
     page.get_by_label("Signed on").fill(str(timezone.localdate()))
     page.get_by_label("Kept by").fill("PST Manager")
     page.get_by_role("button", name="Record signed agreement").click()
@@ -127,7 +142,9 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
 
     # Dana covers the night the demo schedule leaves uncovered, four days out.
     page.get_by_role("link", name="Team", exact=True).click()
+    arrive(page, "Peer Support Team")
     page.get_by_role("link", name="On-call schedule").click()
+    arrive(page, "On-call schedule")
     night = timezone.localdate() + timedelta(days=4)
     gap = page.get_by_role("list", name="Gaps").get_by_text(f"{night:%a %b} {night.day} 19:00")
     expect(gap).to_be_visible()
@@ -167,7 +184,9 @@ def test_the_coordinator_activates_a_peer_accepts_from_the_email_and_the_status_
     page_for, fresh_page, live_server, demo
 ):
     page = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    arrive(page, "Peer Support Team (PST) Program")
     page.get_by_role("link", name="Activations", exact=True).click()
+    arrive(page, "Activations")
     page.get_by_label("Incident type").select_option(
         label="Pursuit ending in death or serious bodily injury"
     )
@@ -202,8 +221,10 @@ def test_a_peer_files_a_usage_form_on_a_phone(page_for, live_server, demo):
     before = UsageReport.objects.filter(agency__slug="kcpd").count()
     page = page_for("peer.kcpd", DEMO_PASSWORD, phone=True)
     started = time.monotonic()
+    arrive(page, "Peer Support Team (PST) Program")
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Usage forms").click()
+    arrive(page, "My usage forms")
     page.get_by_role("link", name="File a usage form").click()
     shot(page, "peer-usage-form-phone")
     page.get_by_label("Duration (minutes)").fill("40")
@@ -231,7 +252,9 @@ def test_a_peer_files_a_usage_form_on_a_phone(page_for, live_server, demo):
 
 def test_the_coordinator_and_the_chief_read_the_statistics(page_for, live_server, demo):
     coordinator = page_for("coordinator.kcpd", DEMO_PASSWORD)
+    arrive(coordinator, "Peer Support Team (PST) Program")
     coordinator.get_by_role("link", name="Statistics", exact=True).click()
+    arrive(coordinator, re.compile("^Statistics: Q"))
     expect(coordinator.get_by_role("heading", name="By incident type")).to_be_visible()
     expect(coordinator.get_by_role("heading", name="By peer")).to_be_visible()
     coordinator.get_by_label("Period").select_option(index=1)
@@ -240,6 +263,7 @@ def test_the_coordinator_and_the_chief_read_the_statistics(page_for, live_server
     shot(coordinator, "coordinator-statistics")
 
     chief = page_for("chief.kcpd", DEMO_PASSWORD)
+    arrive(chief, "Peer Support Team (PST) Program")
     chief.get_by_role("link", name="Statistics", exact=True).click()
     expect(chief.get_by_role("heading", name="By incident type")).to_be_visible()
     expect(chief.get_by_role("heading", name="By peer")).to_have_count(0)
