@@ -1,18 +1,64 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import Agency, IncidentType, InterventionType, Membership, Policy, Resource, User
+from .presets import PRESETS
+from .services import create_agency
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipAdminForm(forms.ModelForm):
+    """The user by username, typed: a plain labelled field that works by keyboard and screen
+    reader, and needs no list of every user of the platform."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.all(),
+        to_field_name="username",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label="Username",
+        error_messages={"invalid_choice": "No user has this username."},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["user"] = self.instance.user.username
+
+
+class MembershipInline(admin.StackedInline):
+    # Stacked, not tabular: every field of a row keeps its own label.
     model = Membership
+    form = MembershipAdminForm
     extra = 1
-    autocomplete_fields = ["user"]
 
 
 @admin.register(User)
 class PeerSupportUserAdmin(UserAdmin):
     pass
+
+
+def preset_choices() -> list[tuple[str, str]]:
+    return [(p.key, f"{p.name}: {p.document}") for p in PRESETS.values()]
+
+
+class AgencyCreationForm(forms.ModelForm):
+    """A new agency: the policy, its lists and resources all come from the preset chosen."""
+
+    preset = forms.ChoiceField(
+        choices=preset_choices,
+        help_text="The policy the agency starts from; its admin adapts it on the settings page.",
+    )
+
+    class Meta:
+        model = Agency
+        fields = ["name", "slug", "preset", "time_zone"]
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].strip().lower()
 
 
 @admin.register(Agency)
@@ -21,10 +67,36 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = ["preset", "created_at"]
     inlines = [MembershipInline]
+    add_form = AgencyCreationForm
 
-    def has_add_permission(self, request):
-        # A new agency needs its policy from a preset: `manage.py createagency`.
-        return False
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_form.Meta.fields
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_inlines(self, request, obj):
+        # Members are added once the agency exists, on its change page.
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # The form has checked the slug (format, reserved, taken) and the time zone already,
+        # with the same model validation create_agency runs.
+        agency = create_agency(
+            slug=obj.slug, name=obj.name, preset_key=obj.preset, time_zone=obj.time_zone
+        )
+        obj.pk = agency.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
 
 @admin.register(Policy)

@@ -3,7 +3,7 @@ import pytest
 from agencies.choices import Role
 from roster.models import Person
 from tests.browser.conftest import shot
-from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
+from tests.factories import AgencyFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -14,32 +14,8 @@ def kcpd(db):
     agency = AgencyFactory(
         slug="kcpd", name="Kansas City Missouri Police Department", preset="kcpd"
     )
-    member(agency, Role.OFFICER, username="officer.kcpd")
     member(agency, Role.COORDINATOR, username="coordinator.kcpd")
-    ShiftFactory(
-        peer__agency=agency,
-        peer__person__first_name="Olivia",
-        peer__person__last_name="Nguyen",
-        peer__person__phone="(816) 555-0142",
-    )
-    PeerFactory(agency=agency, person__first_name="Oscar", person__last_name="Reyes")
     return agency
-
-
-def test_officer_on_a_phone_finds_the_on_call_peer_and_can_call(page_for, live_server, kcpd):
-    page = page_for("officer.kcpd", PASSWORD, phone=True)
-    page.goto(f"{live_server.url}/kcpd/on-call/")
-    on_call = page.get_by_role("list", name="On call now")
-    assert on_call.get_by_role("heading", name="Olivia Nguyen").is_visible()
-    call = on_call.get_by_role("link", name="Call Olivia Nguyen (816) 555-0142")
-    assert call.get_attribute("href") == "tel:8165550142"
-    text = on_call.get_by_role("link", name="Text Olivia Nguyen")
-    assert text.get_attribute("href") == "sms:8165550142"
-    others = page.get_by_role("list", name="Other peers")
-    assert others.get_by_role("heading", name="Oscar Reyes").is_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, "the lookup must not scroll sideways on a phone"
-    shot(page, "kcpd-on-call-phone")
 
 
 def test_coordinator_imports_a_directory_after_fixing_a_bad_row(
