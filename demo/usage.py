@@ -4,6 +4,7 @@ statistics and reports have something to show."""
 import random
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Agency, IncidentType, InterventionType
@@ -35,3 +36,5 @@ def seed_usage(agency: Agency) -> None:
         )
         for _ in range(90)
     )
+    # Filed when they were served, as a peer would have: past forms are past correcting.
+    UsageReport.objects.for_agency(agency).update(filed_at=F("served_at"))

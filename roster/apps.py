@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RosterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "roster"
+
+    def ready(self) -> None:
+        from . import policies
+
+        policies.register()

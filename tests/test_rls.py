@@ -187,6 +187,29 @@ def test_a_partnership_is_seen_by_its_two_agencies_only(agency, other_agency):
             assert Partnership.objects.count() == expected
 
 
+def test_the_lookup_reads_a_partners_peers_only_where_both_policies_allow_it(agency, other_agency):
+    from agencies.models import Policy
+    from roster.models import Peer, Person
+
+    theirs = PeerFactory(agency=other_agency)
+    PersonFactory(agency=other_agency)  # in their directory, not on their team
+    partnership = Partnership.objects.create(proposer=agency, partner=other_agency)
+
+    def seen():
+        with tenant_db.agency_scope(agency.pk):
+            peers = set(Peer.objects.filter(agency=other_agency).values_list("pk", flat=True))
+            people = Person.objects.filter(agency=other_agency).count()
+        return peers, people
+
+    Policy.objects.filter(agency__in=[agency, other_agency]).update(partner_peers_in_lookup=True)
+    assert seen() == (set(), 0)  # proposed, not yet accepted
+    partnership.accepted_at = timezone.now()
+    partnership.save()
+    assert seen() == ({theirs.pk}, 1)  # the peer's person only, not the directory
+    Policy.objects.filter(agency=other_agency).update(partner_peers_in_lookup=False)
+    assert seen() == (set(), 0)
+
+
 def test_the_audit_log_takes_events_without_an_agency_and_changes_none(agency):
     with tenant_db.user_scope(None):
         with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
