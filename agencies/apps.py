@@ -7,7 +7,7 @@ class AgenciesConfig(AppConfig):
     verbose_name = "Agencies and policies"
 
     def ready(self) -> None:
-        from . import rls, tenant_db
+        from . import checks, rls, tenant_db  # noqa: F401 (checks registers itself)
 
         tenant_db.install()
         rls.install()
@@ -28,10 +28,7 @@ class AgenciesConfig(AppConfig):
             using=(
                 "EXISTS (SELECT 1 FROM agencies_membership m"
                 " WHERE m.agency_id = agencies_policy.agency_id AND m.user_id = app_user_id())"
-                " OR agency_id IN (SELECT CASE WHEN p.proposer_id = app_agency_id()"
-                " THEN p.partner_id ELSE p.proposer_id END FROM agencies_partnership p"
-                " WHERE p.accepted_at IS NOT NULL"
-                " AND app_agency_id() IN (p.proposer_id, p.partner_id))"
+                f" OR agency_id IN ({rls.ACCEPTED_PARTNERS})"
             ),
         )
         # A partnership is a record both agencies see.

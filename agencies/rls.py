@@ -50,6 +50,15 @@ _own_tenant_rule: dict[str, Policy] = {}
 _skip_tenant_rule: set[str] = set()
 
 
+# The agencies in an accepted partnership with the current one, for the explicit partner
+# policies of the apps.
+ACCEPTED_PARTNERS = (
+    "SELECT CASE WHEN p.proposer_id = app_agency_id() THEN p.partner_id ELSE p.proposer_id END"
+    " FROM agencies_partnership p"
+    " WHERE p.accepted_at IS NOT NULL AND app_agency_id() IN (p.proposer_id, p.partner_id)"
+)
+
+
 def add_policy(model: str, name: str, *, using: str, check=None, command="ALL") -> None:
     """A policy beside the tenant one: PostgreSQL shows a row that any policy lets through."""
     _extra.append(Policy(model, name, using, check, command))
@@ -191,3 +200,24 @@ def _after_migrate(sender, using, **kwargs) -> None:
 
 def install() -> None:
     post_migrate.connect(_after_migrate, dispatch_uid="agencies.rls")
+
+
+def bypass_problems(cursor) -> list[str]:
+    """Why the role this cursor's connection uses would not be bound by row-level security:
+    empty when it is (the app role), the reasons when it is not (a superuser, BYPASSRLS, the
+    tables' owner)."""
+    cursor.execute(
+        "SELECT rolsuper, rolbypassrls, EXISTS (SELECT 1 FROM pg_tables"
+        " WHERE schemaname = current_schema() AND tableowner = current_user)"
+        " FROM pg_roles WHERE rolname = current_user"
+    )
+    superuser, bypass, owner = cursor.fetchone()
+    return [
+        reason
+        for reason, applies in [
+            ("it is a superuser", superuser),
+            ("it has BYPASSRLS", bypass),
+            ("it owns tables (owners pass unless the table forces RLS)", owner),
+        ]
+        if applies
+    ]

@@ -5,26 +5,33 @@ roles. Read only, and nothing else of the other agency's directory."""
 
 from agencies import rls
 
-# The agencies whose peers the current agency's lookup may show.
-LOOKUP_PARTNERS = (
-    "SELECT CASE WHEN p.proposer_id = app_agency_id() THEN p.partner_id ELSE p.proposer_id END"
-    " FROM agencies_partnership p"
-    " JOIN agencies_policy mine ON mine.agency_id = app_agency_id()"
-    " JOIN agencies_policy theirs ON theirs.agency_id ="
-    " CASE WHEN p.proposer_id = app_agency_id() THEN p.partner_id ELSE p.proposer_id END"
-    " WHERE p.accepted_at IS NOT NULL AND app_agency_id() IN (p.proposer_id, p.partner_id)"
-    " AND mine.partner_peers_in_lookup AND theirs.partner_peers_in_lookup"
-)
+
+def lookup_partner(agency_column: str) -> str:
+    """The row's agency is an accepted partner, and both agencies' policies put partner peers
+    in the lookup."""
+    return (
+        f"{agency_column} IN ({rls.ACCEPTED_PARTNERS})"
+        " AND EXISTS (SELECT 1 FROM agencies_policy mine"
+        " WHERE mine.agency_id = app_agency_id() AND mine.partner_peers_in_lookup)"
+        " AND EXISTS (SELECT 1 FROM agencies_policy theirs"
+        f" WHERE theirs.agency_id = {agency_column} AND theirs.partner_peers_in_lookup)"
+    )
 
 
 def register() -> None:
-    partner_rows = f"agency_id IN ({LOOKUP_PARTNERS})"
-    for model in ("roster.Peer", "roster.OnCallShift", "agencies.TeamRole"):
-        rls.add_policy(model, "lookup_partner", command="SELECT", using=partner_rows)
+    # The table named, so that the policy's subqueries compare with the row's own agency.
+    for model, table in [
+        ("roster.Peer", "roster_peer"),
+        ("roster.OnCallShift", "roster_oncallshift"),
+        ("agencies.TeamRole", "agencies_teamrole"),
+    ]:
+        rls.add_policy(
+            model, "lookup_partner", command="SELECT", using=lookup_partner(f"{table}.agency_id")
+        )
     rls.add_policy(
         "roster.Person",
         "lookup_partner",
         command="SELECT",
         using="id IN (SELECT pe.person_id FROM roster_peer pe"
-        f" WHERE pe.agency_id IN ({LOOKUP_PARTNERS}))",
+        f" WHERE {lookup_partner('pe.agency_id')})",
     )

@@ -2,6 +2,7 @@
 the code asks (agencies/rls.py, agencies/tenant_db.py). These run on PostgreSQL, as the app
 role (tests/conftest.py); SQLite keeps the application-level scoping only."""
 
+import os
 from datetime import date, time, timedelta
 
 import pytest
@@ -272,3 +273,18 @@ def test_every_beat_task_sets_its_own_scope(filled):
         assert daily_sweep()["reminders"] > 0  # for today's appointment
     assert Message.objects.get(purpose="callout", channel="email").state == "sent"
     assert Activation.objects.for_agency(agency).get().exhausted_at is not None
+
+
+def test_the_app_connection_passes_the_bypass_check_and_the_owner_does_not():
+    import environ
+    import psycopg
+    from django.core.checks import run_checks
+
+    assert rls.bypass_problems(connection.cursor()) == []
+    assert not [w for w in run_checks(databases=["default"]) if w.id == "agencies.W001"]
+    owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    with psycopg.connect(
+        host=owner["HOST"], port=owner["PORT"] or 5432, user=owner["USER"],
+        dbname=connection.settings_dict["NAME"], password=owner.get("PASSWORD") or None,
+    ) as conn, conn.cursor() as cursor:  # fmt: skip
+        assert rls.bypass_problems(cursor)  # a superuser, and the tables' owner
