@@ -119,3 +119,19 @@ def test_an_officer_reaches_the_on_call_peers_call_button_by_keyboard(page_for, 
     call = page.get_by_role("list", name="On call now").get_by_role("link").first
     tab_to(page, call)
     assert call.get_attribute("href").startswith("tel:")
+
+
+def test_an_officer_asks_for_a_new_check_in_date_by_keyboard(page_for, live_server, demo):
+    from checkins.models import RescheduleRequest
+
+    page = page_for("officer.clayton", DEMO_PASSWORD, phone=True)
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(f"{live_server.url}/clayton/checkins/mine/")
+    tab_to(page, page.get_by_label("Reason for a new date"))
+    page.keyboard.type("Training course out of state that week.")
+    tab_to(page, page.get_by_role("button", name="Ask for a new date"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Your request went to the coordinator.")).to_be_visible()
+    assert RescheduleRequest.objects.filter(
+        reason="Training course out of state that week.", state="pending"
+    ).exists()
