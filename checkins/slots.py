@@ -94,9 +94,10 @@ def place(
     min_window_days: int = 14,
 ) -> tuple[list[tuple[int, Slot]], list[int]]:
     """Give each officer (id, due date) a slot no later than the due date, in the least loaded
-    week that can take them, so a year's check-ins spread out instead of piling into the first
-    free weeks. Officers are taken by due date, so the earliest due get the narrowest choice
-    first; one due within `min_window_days` of `earliest` may use those first days. Officers
+    week that can take them (of equal loads the latest), so a year's check-ins spread out
+    instead of piling into the first free weeks. Officers are taken by due date, so the earliest
+    due get the narrowest choice first; one due within `min_window_days` of `earliest` may use
+    those first days when the weeks before the due date are full. Officers
     already overdue (due before `earliest`) come after everyone who can still be on time, and
     take the earliest slots left, however late. Returns the placements and the ids nobody
     could place."""
@@ -115,8 +116,13 @@ def place(
         first = _bisect(mondays, week_of(earliest))
         last = _bisect(mondays, week_of(latest) + timedelta(days=1))
         choice = None
+        due_week = week_of(due)
+        # Weeks up to the due date first; among them the least loaded, and of equal loads the
+        # latest, which leaves the early weeks to the officers already overdue.
         for monday in heapq.nsmallest(
-            last - first, mondays[first:last], key=lambda m: (weeks[m].load, index[m])
+            last - first,
+            mondays[first:last],
+            key=lambda m: (m > due_week, weeks[m].load, -index[m]),
         ):
             slot = _take_between(weeks[monday], earliest, latest)
             if slot is not None:

@@ -229,3 +229,29 @@ def test_another_agencys_bookings_take_the_providers_capacity(agency, other_agen
     mine = run_scheduler(agency=agency, actor=None, horizon_days=60).appointments.get()
     theirs = run_scheduler(agency=other_agency, actor=None, horizon_days=60).appointments.get()
     assert mine.starts_at != theirs.starts_at
+
+
+def test_officers_who_can_still_be_on_time_come_before_those_already_overdue():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from checkins.slots import Slot, place
+
+    tz = ZoneInfo("America/Chicago")
+    earliest = date(2027, 1, 4)  # a Monday
+    slots = [
+        Slot(1, 1, datetime(2027, 1, d, 9, tzinfo=tz), datetime(2027, 1, d, 10, tzinfo=tz), 1)
+        for d in (4, 11, 18)
+    ]
+    overdue, due_soon, due_later = (
+        (1, date(2026, 6, 1)),
+        (2, date(2027, 1, 5)),
+        (3, date(2027, 6, 1)),
+    )
+    placed, unplaced = place(
+        officers=[overdue, due_soon, due_later], slots=slots, earliest=earliest
+    )
+    when = {officer: slot.starts_at.day for officer, slot in placed}
+    # The one due this week gets it; the one due in June the latest of the emptiest weeks; the
+    # overdue one the earliest slot left.
+    assert when == {2: 4, 3: 18, 1: 11} and unplaced == []
