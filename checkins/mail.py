@@ -3,6 +3,7 @@ notice to the commanding officer says that the check-in was completed and on wha
 nothing else: not the provider, not the place, not the time."""
 
 from datetime import datetime
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,16 +29,30 @@ def _when(appointment: Appointment) -> str:
     return f"{start:%A, %B} {start.day}, {start:%Y at %H:%M}"
 
 
+def _chain(appointment: Appointment) -> tuple[Appointment, int]:
+    """The first appointment of the officer's check-in that this one moved (a new date, or a
+    new appointment after a miss), and how many moves came between."""
+    root, moves = appointment, 0
+    while root.replaces_id is not None and moves < 50:
+        root, moves = root.replaces, moves + 1
+    return root, moves
+
+
 def invitation(appointment: Appointment, to: str) -> str:
-    """An iCalendar request the officer's calendar can add; its UID is stable per appointment,
-    so a re-sent notice updates the same event."""
+    """An iCalendar request the officer's calendar can add. Its UID is the first appointment's
+    of the chain and its SEQUENCE the number of moves, so a new date updates the event already
+    in the calendar instead of adding a second one."""
     cal = Calendar()
     cal.add("prodid", "-//Peer Support//Check-ins//EN")
     cal.add("version", "2.0")
     cal.add("method", "REQUEST")
     event = Event()
     host = settings.SITE_URL.split("//")[-1].split("/")[0] or "peersupport"
-    event.add("uid", f"checkin-{appointment.pk}@{host}")
+    root, moves = _chain(appointment)
+    event.add("uid", f"checkin-{root.pk}@{host}")
+    event.add(
+        "organizer", vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}"), encode=0
+    )
     event.add("dtstamp", datetime.now(tz=appointment.starts_at.tzinfo))
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
@@ -51,7 +66,7 @@ def invitation(appointment: Appointment, to: str) -> str:
     attendee = vCalAddress(f"mailto:{to}")
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     event.add("attendee", attendee, encode=0)
-    event.add("sequence", 0)
+    event.add("sequence", moves)
     cal.add_component(event)
     return cal.to_ical().decode()
 
@@ -74,7 +89,13 @@ def render_notice(message: Message) -> Rendered | None:
         f"{a.person.full_name},\n\n"
         f"Your {STATUTE} mental health check-in is scheduled for {_when(a)}, "
         f"at {a.location.name}{', ' + a.location.address if a.location.address else ''}.\n\n"
-        "The meeting is on duty and mandatory. What you say there is privileged; the provider "
+        + (
+            f"This replaces the appointment of {_when(a.replaces)}; the invitation below "
+            "updates it in your calendar.\n\n"
+            if a.replaces_id
+            else ""
+        )
+        + "The meeting is on duty and mandatory. What you say there is privileged; the provider "
         "tells your commanding officer only that you completed it.\n\n"
         f"If you have a scheduling conflict, ask for a new date at least "
         f"{policy.reschedule_min_days} days before, with the reason, here:\n{_mine_url(a.agency)}\n"

@@ -105,6 +105,11 @@ def test_reschedule_asked_10_days_before_reaches_the_coordinator_and_approval_se
     assert new.starts_at == slot.starts_at and new.replaces == appointment
     notices = [m for m in mail.outbox if "officer@clayton.example" in m.to]
     assert len(notices) == 1 and notices[0].attachments
+    # The new invitation updates the event the first one put in the calendar.
+    assert "This replaces the appointment of" in notices[0].body
+    event = Calendar.from_ical(notices[0].attachments[0][1]).walk("VEVENT")[0]
+    assert str(event["uid"]).startswith(f"checkin-{appointment.pk}@")
+    assert event.decoded("sequence") == 1 and event.decoded("dtstart") == new.starts_at
 
 
 def test_a_missed_appointment_asks_for_an_explanation_and_copies_the_chief(

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -151,9 +152,21 @@ def record_completion(*, appointment: Appointment) -> DueDate:
     return row
 
 
+EARLIEST_START = date(2000, 1, 1)
+
+
+@transaction.atomic
 def save_program(*, program: Program) -> Program:
     """The start date decides how a starting force is spread, so a change recomputes."""
     program.full_clean()
+    latest = add_years(today_in(program.agency), 1)
+    if not EARLIEST_START <= program.started_on <= latest:
+        raise ValidationError(
+            {
+                "started_on": f"The program's start must be between {EARLIEST_START:%B %-d, %Y} "
+                f"and a year from today ({latest:%B %-d, %Y})."
+            }
+        )
     program.save()
     recompute_due_dates(agency=program.agency)
     return program
