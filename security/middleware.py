@@ -96,8 +96,9 @@ class AuditMiddleware:
         status = response.status_code
         if status in (403, 404):
             outcome = Outcome.DENIED
-        elif request.method == "POST" and status == 200:
-            outcome = Outcome.REFUSED  # the form came back with its errors
+        elif request.method == "POST" and (status == 200 or _refused_with_a_message(request)):
+            # The form came back with its errors, or the page it returns to says why not.
+            outcome = Outcome.REFUSED
         elif status >= 400:
             outcome = Outcome.FAILED
         else:
@@ -129,3 +130,12 @@ class RejectNulMiddleware:
 
             return render(request, "400.html", {"reason": "bad character"}, status=400)
         return self.get_response(request)
+
+
+def _refused_with_a_message(request) -> bool:
+    """A view that refuses and redirects leaves an error message for the next page; the
+    messages added during this request are still queued when this middleware sees it."""
+    from django.contrib import messages
+
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return any(m.level >= messages.ERROR for m in queued)

@@ -197,6 +197,19 @@ def test_a_privileged_change_is_in_the_audit_log_with_actor_agency_address_and_o
 
 
 @pytest.mark.django_db
+def test_a_refusal_that_redirects_with_a_message_is_audited_as_refused(login, users, clayton):
+    from tests.factories import AppointmentFactory
+
+    upcoming = AppointmentFactory(
+        agency=clayton["agency"], person=clayton["officer"], provider=clayton["provider"]
+    )
+    provider = login(users[Role.PROVIDER])
+    provider.post(f"/clayton/checkins/provider/{upcoming.pk}/completed/")  # not its day yet
+    events = AuditEvent.objects.filter(action="checkins:provider_completed")
+    assert list(events.values_list("outcome", flat=True)) == ["refused"]
+
+
+@pytest.mark.django_db
 def test_exports_are_audited(login, users, agency):
     login(users[Role.COORDINATOR]).get("/clayton/reports/quarterly/", {"format": "csv"})
     assert AuditEvent.objects.filter(action="usage_reports:quarterly (csv)").exists()

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from agencies import tenant_db
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
-from security import audit
 
 from .. import selectors
 from ..services import appointments
@@ -44,7 +43,6 @@ def mark(request, agency_slug, pk, outcome):
     service = appointments.mark_completed if outcome == "completed" else appointments.mark_missed
     ok, _ = attempt(lambda: service(appointment=appointment, actor=request.user), request=request)
     if ok:
-        audit.record(request=request, action=f"checkin.{outcome}", object_id=appointment.pk)
         messages.success(
             request,
             f"Marked {outcome}."
