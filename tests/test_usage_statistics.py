@@ -81,6 +81,22 @@ def test_a_lone_hidden_count_takes_the_next_smallest_with_it():
     assert suppress([0, 0], 3) == [None, None]
 
 
+def test_hidden_counts_whose_sum_gives_them_away_take_the_next_smallest_with_them():
+    # Four counts of 2 sum to 8 with the total shown: each must be 2. A 3 is hidden with them.
+    assert suppress([6, 3, 3, 2, 2, 2, 2], 3) == [6, None, 3, None, None, None, None]
+    # Two hidden zeros (sum 0) would be known: the next smallest goes too.
+    assert suppress([9, 0, 0, 5], 3) == [9, None, None, None]
+    # Sums in between leave them unknown: nothing more is hidden.
+    assert suppress([9, 1, 2, 5], 3) == [9, None, None, 5]
+
+
+def test_a_count_hidden_to_protect_another_says_hidden_not_fewer_than():
+    from usage_reports.suppression import cells
+
+    shown = cells([("a", 10), ("b", 2), ("c", 7)], threshold=3)
+    assert [(c.value, c.small) for c in shown] == [(10, False), (None, True), (None, False)]
+
+
 @pytest.mark.django_db
 def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))

@@ -1,5 +1,7 @@
 """Small-count suppression: a count below the agency's threshold is shown as "fewer than N",
-and when a total would give a lone suppressed count away, the next smallest is hidden too."""
+and while the table's total would still give the hidden counts away (one hidden count, or
+hidden counts whose sum only one set of values can make), the next smallest is hidden too,
+shown as "hidden"."""
 
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ class Cell:
     label: str
     value: int | None  # None: suppressed
     share: float = 0.0  # of the largest shown value, for the bars
+    small: bool = True  # a suppressed count below the threshold; else hidden to protect one
 
     @property
     def suppressed(self) -> bool:
@@ -17,13 +20,28 @@ class Cell:
 
 def suppress(values: list[int], threshold: int) -> list[int | None]:
     shown: list[int | None] = [None if v < threshold else v for v in values]
-    hidden = [i for i, v in enumerate(shown) if v is None]
-    if len(hidden) == 1 and len(values) > 1:
-        # The table's total is shown elsewhere: one hidden cell could be worked out from it.
+    hidden = {i for i, v in enumerate(shown) if v is None}
+    while hidden and _inferable([values[i] for i in hidden], threshold):
         rest = [i for i, v in enumerate(shown) if v is not None]
-        if rest:
-            shown[min(rest, key=lambda i: values[i])] = None
+        if not rest:
+            break
+        smallest = min(rest, key=lambda i: values[i])
+        shown[smallest] = None
+        hidden.add(smallest)
     return shown
+
+
+def _inferable(hidden: list[int], threshold: int) -> bool:
+    """Whether the hidden counts follow from their sum (the total minus what is shown): small
+    ones lie in 0..threshold-1 and the others are at least the threshold, so a sum at either
+    end of what they could make, or a single hidden count, gives them all away."""
+    if len(hidden) == 1:
+        return True
+    big = sum(1 for v in hidden if v >= threshold)
+    total = sum(hidden)
+    if total == big * threshold:
+        return True
+    return big == 0 and total == len(hidden) * (threshold - 1)
 
 
 def cells(labelled: list[tuple[str, int]], *, threshold: int | None) -> list[Cell]:
@@ -32,6 +50,6 @@ def cells(labelled: list[tuple[str, int]], *, threshold: int | None) -> list[Cel
     shown = suppress(values, threshold) if threshold else list(values)
     top = max([v for v in shown if v is not None] or [0])
     return [
-        Cell(label, value, (value / top) if value and top else 0.0)
-        for (label, _), value in zip(labelled, shown, strict=True)
+        Cell(label, value, (value / top) if value and top else 0.0, original < (threshold or 0))
+        for (label, original), value in zip(labelled, shown, strict=True)
     ]

@@ -54,7 +54,9 @@ def _csv(filename: str, rows: list[list]) -> HttpResponse:
 
 
 def _shown(cell, threshold) -> str:
-    return f"fewer than {threshold}" if cell.suppressed else str(cell.value)
+    if not cell.suppressed:
+        return str(cell.value)
+    return f"fewer than {threshold}" if cell.small else "hidden"
 
 
 def _quarterly_rows(report: reports.Quarterly) -> list[list]:
