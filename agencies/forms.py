@@ -189,6 +189,9 @@ class PolicyForm(forms.ModelForm):
             field.label = label
             field.help_text = help_text or field.help_text
             self.fields[f.name] = field
+        if "checkin_interval_years" in self.fields:
+            # The statute's range (RSMo 590.192: every three to five years), in the browser too.
+            self.fields["checkin_interval_years"].widget.attrs.update(min=3, max=5)
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]

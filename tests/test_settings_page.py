@@ -67,6 +67,26 @@ def test_an_interval_outside_three_to_five_years_is_refused_with_a_message(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reschedule_min_days": 60}, "reschedule_min_days"),
+        ({"reschedule_min_days": 30}, "reschedule_min_days"),
+        ({"checkin_reminder_days": "45, 1"}, "checkin_reminder_days"),
+    ],
+)
+def test_check_in_lead_times_that_contradict_the_notice_are_refused(
+    admin_client, agency, changes, field
+):
+    url = reverse("agencies:settings", args=[agency.slug])
+    before = policy_to_dict(agency.policy)
+    response = admin_client.post(url, form_data(agency.policy, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert policy_to_dict(Policy.objects.get(agency=agency)) == before
+
+
+@pytest.mark.django_db
 def test_days_off_without_a_number_is_refused(admin_client, agency):
     url = reverse("agencies:settings", args=[agency.slug])
     response = admin_client.post(url, form_data(agency.policy, compensation="days_off"))

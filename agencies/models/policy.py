@@ -209,6 +209,29 @@ class Policy(models.Model):
             errors["days_off_per_year"] = "Days off as compensation needs a number of days."
         if self.compensation != Compensation.DAYS_OFF and self.days_off_per_year:
             errors["days_off_per_year"] = "Days off are only given when compensation is days off."
+        # An officer must be able to ask for a new date after the notice arrives, and a
+        # reminder comes after the notice, not before it.
+        if (
+            self.reschedule_min_days is not None
+            and self.checkin_notice_days is not None
+            and self.reschedule_min_days >= self.checkin_notice_days
+        ):
+            errors["reschedule_min_days"] = (
+                "A new date must be asked for fewer days ahead than the notice gives "
+                f"({self.checkin_notice_days}), or nobody could ever ask."
+            )
+        late = [
+            d
+            for d in (self.checkin_reminder_days or [])
+            if isinstance(d, int)
+            and self.checkin_notice_days is not None
+            and d >= self.checkin_notice_days
+        ]
+        if late:
+            errors["checkin_reminder_days"] = (
+                f"Reminders come after the notice: fewer than {self.checkin_notice_days} days "
+                "before the appointment."
+            )
         if errors:
             raise ValidationError(errors)
 
