@@ -10,6 +10,8 @@ from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from activations.notices import _address
+from agencies.choices import Role
+from agencies.models import Membership
 from notifications.models import Message
 from notifications.registry import Rendered, register
 
@@ -196,12 +198,18 @@ def render_explanation(message: Message) -> Rendered | None:
         return None
     a = missed.appointment
     copy = "\nCopy: Chief" if missed.agency.policy.missed_copy_to_command else ""
-    url = settings.SITE_URL + reverse("checkins:requests", args=[missed.agency.slug])
     body = (
         f"To: Coordinator{copy}\nFrom: {a.person.full_name}\n\n"
         f"Missed check-in of {_when(a)}.\n\n{missed.explanation}\n\n"
-        f"The coordinator records whether there was just cause: {url}\n"
     )
+    coordinator = Membership.objects.filter(
+        agency=missed.agency, user_id=message.recipient_id, role=Role.COORDINATOR
+    ).exists()
+    if message.recipient_type == "user" and coordinator:
+        url = settings.SITE_URL + reverse("checkins:requests", args=[missed.agency.slug])
+        body += f"Record whether there was just cause: {url}\n"
+    else:  # the chief's copy: the decision is the coordinator's, on a page only they open
+        body += "The coordinator records whether there was just cause.\n"
     return Rendered(to=to, subject=f"To/From: missed check-in, {a.person.full_name}", body=body)
 
 

@@ -131,6 +131,10 @@ def test_a_missed_appointment_asks_for_an_explanation_and_copies_the_chief(
     assert users[Role.COORDINATOR].email in recipients
     assert users[Role.COMMAND].email in recipients
     assert all("Copy: Chief" in m.body and "Flat tyre" in m.body for m in mail.outbox)
+    # Only the coordinator's copy links to the page where the decision is made.
+    (chiefs,) = [m for m in mail.outbox if users[Role.COMMAND].email in m.to]
+    (coordinators,) = [m for m in mail.outbox if users[Role.COORDINATOR].email in m.to]
+    assert "/checkins/requests/" in coordinators.body and "http" not in chiefs.body
 
 
 def test_completion_tells_the_commanding_officer_only_that_it_was_completed(

@@ -59,20 +59,14 @@ def export(request, agency_slug):
             "due_on",
             "last_completed_on",
             "status",
+            "appointment",
             "next_appointment",
         ]
     )
     tz = zone(agency)
     for row in selectors.officers(agency=agency, today=today).iterator(chunk_size=2000):
-        status = (
-            "missed"
-            if row.missed
-            else "scheduled"
-            if row.scheduled
-            else "overdue"
-            if row.due_on < today
-            else "compliant"
-        )
+        status = "overdue" if row.due_on < today else "compliant"
+        appointment = "missed" if row.missed else "scheduled" if row.scheduled else ""
         writer.writerow(
             [
                 row.person.employee_number,
@@ -82,6 +76,7 @@ def export(request, agency_slug):
                 row.due_on,
                 row.last_completed_on or "",
                 status,
+                appointment,
                 row.next_start.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.next_start else "",
             ]
         )
