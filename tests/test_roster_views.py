@@ -151,3 +151,17 @@ def test_bad_form_posts_answer_with_a_message_never_a_500(login, users, agency, 
     for name, key in POSTS:
         response = client.post(url(name, key, agency.slug, objects), {"to": "nonsense"})
         assert response.status_code in (200, 302), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("held_on", "reason"),
+    [("2030-01-01", "cannot be dated in the future"), ("1900-01-01", "before the application")],
+)
+def test_an_interview_refused_by_the_rules_says_why(login, users, agency, objects, held_on, reason):
+    client = login(users[Role.COORDINATOR])
+    response = client.post(
+        url("roster:application_interview", "application", agency.slug, objects),
+        {"held_on": held_on, "passed": "yes"},
+    )
+    assert response.status_code == 200 and reason in response.content.decode()
