@@ -219,3 +219,25 @@ def test_an_accepted_call_out_earns_time_settled_to_the_half_hour_on_close(
 def test_where_peers_volunteer_an_accepted_call_out_earns_no_time(users, clayton_activation):
     respond(callout=CallOut.objects.get(), accept=True)  # Clayton: voluntary and unpaid
     assert not TimeEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_incident_from_long_ago_is_refused_as_a_mistake_and_calls_nobody(
+    slmpd, slmpd_coordinator
+):
+    from django.core.exceptions import ValidationError
+
+    ShiftFactory(peer__agency=slmpd)
+    with pytest.raises(ValidationError, match="within the last 30 days"):
+        service.create(
+            agency=slmpd,
+            actor=slmpd_coordinator,
+            roles=frozenset({Role.COORDINATOR}),
+            incident_type=IncidentType.objects.for_agency(slmpd).first(),
+            occurred_at=timezone.now() - timedelta(days=45),
+            location="Downtown",
+            members_affected=1,
+            briefing="",
+            peers_needed=1,
+        )
+    assert not Activation.objects.exists() and not CallOut.objects.exists()

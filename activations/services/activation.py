@@ -16,6 +16,8 @@ from roster.models import Peer
 
 from .callouts import alert_coordinators, fill, outstanding, settle_time
 
+MAX_INCIDENT_AGE_DAYS = 30
+
 
 def may_open(policy, roles: frozenset[str]) -> bool:
     return bool(set(policy.activation_roles) & roles)
@@ -73,6 +75,14 @@ def create(
         )
     if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationError({"occurred_at": "The incident cannot be in the future."})
+    # Peers are called now: an incident from long ago is a typing mistake, not an activation.
+    if occurred_at < timezone.now() - timezone.timedelta(days=MAX_INCIDENT_AGE_DAYS):
+        raise ValidationError(
+            {
+                "occurred_at": f"The incident must be within the last {MAX_INCIDENT_AGE_DAYS} "
+                "days: check the date."
+            }
+        )
     overridden = _check_limit(policy, peers_needed, roles, override_reason)
     activation = Activation(
         agency=agency,
