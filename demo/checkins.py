@@ -86,13 +86,12 @@ def _clayton_cases(agency: Agency, provider: Provider) -> None:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     soon = start_of(day, agency) + timedelta(hours=10)
-    # This morning at nine once the day has begun, else the last weekday's afternoon: the
-    # provider marks an appointment that has been.
+    # This morning at nine once the day has begun, else yesterday afternoon: the provider
+    # marks an appointment that has been.
     local_now = timezone.localtime(timezone.now(), zone(agency))
     today = today_in(agency)
+    # (Yesterday even at a weekend: any earlier and the daily sweep would mark it missed.)
     day_of = today - timedelta(days=0 if local_now.hour >= 10 else 1)
-    while day_of.weekday() >= 5:  # the provider's office is open on weekdays
-        day_of -= timedelta(days=1)
     earlier_today = start_of(day_of, agency) + timedelta(hours=9 if day_of == today else 14)
     in_three_weeks = start_of(today_in(agency) + timedelta(days=21), agency) + timedelta(hours=14)
     made = [
