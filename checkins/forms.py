@@ -35,7 +35,8 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = choices
+        # Nothing chosen to begin with: a decision names its new date on purpose.
+        self.fields["slot"].choices = [("", "Choose a free slot…"), *choices]
 
     def clean_slot(self):
         from .selectors import parse_slot

@@ -3,7 +3,7 @@ published schedule, and for Clayton the cases to try: officer.clayton's appointm
 out (its notice is sent when the demo is seeded), an appointment earlier today (or yesterday) for
 provider.clayton to mark, and a request for a new date for coordinator.clayton to decide."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from agencies.models import Agency, User
 from checkins.models import (
     Appointment,
     AppointmentState,
+    ClosedDate,
     Location,
     OpeningHours,
     Program,
@@ -56,6 +57,12 @@ def _provider_for(agency: Agency) -> Provider:
         defaults={"email": f"scheduling@{name.split()[0].lower()}.example.org"},
     )
     if made:
+        year = today_in(agency).year
+        ClosedDate.objects.bulk_create(
+            ClosedDate(provider=provider, date=day, reason=reason)
+            for y in (year, year + 1)
+            for day, reason in [(date(y, 12, 25), "Christmas Day"), (date(y, 1, 1), "New Year")]
+        )
         office = Location.objects.create(
             provider=provider, name=f"{name} office", address="100 Main Street, Suite 200"
         )
