@@ -269,6 +269,7 @@ def test_the_platform_admin_sees_rates_per_agency_only(login, clayton, users):
     assert clayton["agency"].name in page
     assert clayton["officer"].last_name not in page and "Central" not in page
     assert login(users[Role.ADMIN]).get("/platform/checkins/").status_code == 403
+    assert 'href="/platform/checkins/"' in login(admin).get("/").content.decode()
 
 
 @pytest.mark.django_db
