@@ -6,6 +6,7 @@ appointment is only a time, a place, and whether it was completed or missed."""
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -97,6 +98,20 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M} to {self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        # Hours that hold no whole slot would silently offer the scheduler nothing.
+        if self.opens is None or self.closes is None or not self.slot_minutes:
+            return
+        minutes = (self.closes.hour * 60 + self.closes.minute) - (
+            self.opens.hour * 60 + self.opens.minute
+        )
+        if minutes <= 0:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+        if minutes < self.slot_minutes:
+            raise ValidationError(
+                {"slot_minutes": f"These hours hold no {self.slot_minutes}-minute slot."}
+            )
 
 
 class Booking(models.Model):

@@ -68,6 +68,22 @@ def provider_agencies(*, user: User) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=served).order_by("name"))
 
 
+def booked_on(*, provider, day: date) -> dict[str, int]:
+    """How many scheduled appointments each agency has with the provider on a day: read by the
+    platform admin (system scope) when the provider closes that day."""
+    from agencies import tenant_db
+
+    with tenant_db.system_scope():
+        rows = (
+            Appointment.objects.filter(
+                provider=provider, state=AppointmentState.SCHEDULED, starts_at__date=day
+            )
+            .values("agency__name")
+            .annotate(n=Count("pk"))
+        )
+        return {r["agency__name"]: r["n"] for r in rows}
+
+
 def provider_agenda(*, user: User, agencies: list[Agency], today: date) -> QuerySet[Appointment]:
     """The provider's appointments across the agencies it serves, from two weeks back (to mark
     what is left) to eight weeks ahead. Only the officer's name, time and place: the provider

@@ -264,3 +264,46 @@ def test_officers_who_can_still_be_on_time_come_before_those_already_overdue():
     # The one due this week gets it; the one due in June the latest of the emptiest weeks; the
     # overdue one the earliest slot left.
     assert when == {2: 4, 3: 18, 1: 11} and unplaced == []
+
+
+def test_hours_that_hold_no_slot_are_refused(agency):
+    from datetime import time
+
+    from checkins.models import OpeningHours
+
+    office = contracted_provider(agency).locations.get()
+    for opens, closes, minutes in [(16, 9, 60), (9, 9, 60), (9, 10, 240)]:
+        hours = OpeningHours(
+            location=office, weekday=0, opens=time(opens), closes=time(closes),
+            slot_minutes=minutes,
+        )  # fmt: skip
+        with pytest.raises(ValidationError):
+            hours.full_clean()
+
+
+def test_closing_a_day_with_appointments_warns_the_platform_admin(clayton, rf):
+    from django.contrib.admin.sites import site
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from checkins.admin import ProviderAdmin
+    from checkins.models import ClosedDate, Provider
+
+    booked = _appointment(clayton, days=20)
+    day = timezone.localtime(booked.starts_at).date()
+    closed = ClosedDate.objects.create(provider=clayton["provider"], date=day)
+
+    class Saved:  # what the admin's inline formset holds after saving
+        model = ClosedDate
+        new_objects, changed_objects = [closed], []
+
+        def save(self):
+            pass
+
+    request = rf.post("/admin/")
+    request.session, request._messages = {}, None
+    request._messages = FallbackStorage(request)
+    form = type("Form", (), {"instance": clayton["provider"]})()
+    ProviderAdmin(Provider, site).save_formset(request, form, Saved(), change=True)
+    (warning,) = [str(m) for m in get_messages(request)]
+    assert "1 appointment is already booked" in warning and clayton["agency"].name in warning
