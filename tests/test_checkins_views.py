@@ -328,3 +328,12 @@ def test_a_start_date_out_of_range_is_refused_and_changes_nothing(login, users, 
     assert "start must be between" in response.content.decode()
     assert Program.objects.get().started_on == date(2020, 1, 1)
     assert coordinator.get("/clayton/checkins/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_run_with_nobody_to_place_says_so_and_offers_nothing_to_publish(login, users, agency):
+    response = login(users[Role.COORDINATOR]).post(
+        "/clayton/checkins/runs/", {"horizon_days": "60"}, follow=True
+    )
+    page = response.content.decode()
+    assert "there is nothing to publish" in page and "/publish/" not in page

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from agencies.decorators import requires
@@ -96,9 +97,20 @@ def run_list(request, agency_slug):
             form=form,
         )
         if ok:
-            messages.success(
-                request, "The scheduler proposed appointments. Review them, then publish."
-            )
+            proposed = run.appointments.count()
+            if proposed:
+                messages.success(
+                    request,
+                    f"The scheduler proposed {proposed} appointment{pluralize(proposed)}. "
+                    "Review them, then publish.",
+                )
+            else:
+                messages.info(
+                    request,
+                    "Nobody due within the horizon is without an appointment"
+                    + (f", and {run.unplaced} could not be placed" if run.unplaced else "")
+                    + ": there is nothing to publish.",
+                )
             return redirect("checkins:run", agency_slug=agency_slug, pk=run.pk)
     return render(
         request, "checkins/runs.html", {"form": form, "runs": selectors.runs(agency=request.agency)}

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -46,7 +47,10 @@ def schedule(request, agency_slug):
             form=form,
         )
         if ok:
-            messages.success(request, f"{len(made)} shift(s) added for {peer.person.full_name}.")
+            messages.success(
+                request,
+                f"{len(made)} shift{pluralize(len(made))} added for {peer.person.full_name}.",
+            )
             return redirect("roster:schedule", agency_slug=agency_slug)
     shifts = (
         OnCallShift.objects.for_agency(agency)

@@ -153,7 +153,7 @@ def test_the_coordinator_imports_the_roster_takes_an_application_to_an_active_pe
     page.get_by_label("Start time").fill("19:00")
     page.get_by_label("End time").fill("07:00")
     page.get_by_role("button", name="Add shift").click()
-    expect(page.get_by_text("1 shift(s) added for Dana Whitfield.")).to_be_visible()
+    expect(page.get_by_text("1 shift added for Dana Whitfield.")).to_be_visible()
     expect(gap).to_have_count(0)
     shot(page, "coordinator-schedule")
     assert OnCallShift.objects.filter(peer=dana).count() == 1

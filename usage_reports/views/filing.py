@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ def file_report(request, agency_slug):
         if ok:
             messages.success(
                 request,
-                "Usage form filed." + (f" You will be reminded in {days} days." if days else ""),
+                "Usage form filed."
+                + (f" You will be reminded in {days} day{pluralize(days)}." if days else ""),
             )
             return redirect("usage_reports:mine", agency_slug=agency_slug)
     return render(request, "usage_reports/file.html", {"form": form, "editing": None})
