@@ -6,28 +6,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import User
 from notifications.models import Channel, Message
 from notifications.registry import Rendered, register
-from roster.models import Person
+from roster.selectors import recipient_address
 
 from . import tokens
 from .models import Activation, CallOut, CallState, Status
-
-
-def _address(message: Message) -> str:
-    if message.recipient_type == "person":
-        person = Person.objects.filter(pk=message.recipient_id).first()
-        if person is None:
-            return ""
-        return person.phone if message.channel == Channel.SMS else person.email
-    user = User.objects.filter(pk=message.recipient_id, is_active=True).first()
-    if user is None:
-        return ""
-    if message.channel == Channel.SMS:
-        person = Person.objects.filter(user=user).exclude(phone="").first()
-        return person.phone if person else ""
-    return user.email
 
 
 def respond_url(call: CallOut) -> str:
@@ -50,7 +34,7 @@ def render_callout(message: Message) -> Rendered | None:
     title = call.agency.policy.team_name
     if message.channel == Channel.SMS:
         body = f"{title} call-out: {a.incident_type.label}, {a.location}, {when}. Answer: {url}"
-        return Rendered(to=_address(message), subject="", body=body)
+        return Rendered(to=recipient_address(message), subject="", body=body)
     body = (
         f"The {title} is activated.\n\n"
         f"Incident: {a.incident_type.label}\nWhen: {when}\nWhere (general): {a.location}\n"
@@ -58,7 +42,7 @@ def render_callout(message: Message) -> Rendered | None:
         + (f"\nBriefing:\n{a.briefing}\n" if a.briefing else "")
         + f"\nAccept or decline here (no sign-in needed; the link works for 24 hours):\n{url}\n"
     )
-    return Rendered(to=_address(message), subject=f"{title} call-out", body=body)
+    return Rendered(to=recipient_address(message), subject=f"{title} call-out", body=body)
 
 
 @register("supervisor_notice", label="Peer on assignment (to their supervisor)")
@@ -76,7 +60,9 @@ def render_supervisor(message: Message) -> Rendered | None:
         f"{timezone.localtime(call.responded_at):%H:%M on %b %-d}.\n\n"
         "No detail of the assignment is shared."
     )
-    return Rendered(to=_address(message), subject=f"{policy.team_name} assignment", body=body)
+    return Rendered(
+        to=recipient_address(message), subject=f"{policy.team_name} assignment", body=body
+    )
 
 
 def _activation(message: Message) -> Activation | None:
@@ -97,7 +83,7 @@ def render_activation_notice(message: Message) -> Rendered | None:
     if a is None or a.status != Status.OPEN:
         return None
     text = f"The {a.agency.policy.team_name} is activated for: {a.incident_type.label}."
-    return Rendered(to=_address(message), subject="Team activated", body=text)
+    return Rendered(to=recipient_address(message), subject="Team activated", body=text)
 
 
 @register("activation_request", label="Activation requested (to the coordinator)")
@@ -106,7 +92,7 @@ def render_request(message: Message) -> Rendered | None:
     if a is None or a.status != Status.REQUESTED:
         return None
     text = f"Activation requested: {a.incident_type.label}. Approve or decline: {_link(a)}"
-    return Rendered(to=_address(message), subject="Activation requested", body=text)
+    return Rendered(to=recipient_address(message), subject="Activation requested", body=text)
 
 
 @register("coordinator_alert", label="Not enough peers (to the coordinator)")
@@ -118,7 +104,7 @@ def render_alert(message: Message) -> Rendered | None:
         f"Not enough peers have accepted the activation for {a.incident_type.label}, and nobody "
         f"else is left to call. {_link(a)}"
     )
-    return Rendered(to=_address(message), subject="Activation short of peers", body=text)
+    return Rendered(to=recipient_address(message), subject="Activation short of peers", body=text)
 
 
 @register("assistance_request", label="Request for peers from a partner agency")
@@ -139,7 +125,7 @@ def render_assistance(message: Message) -> Rendered | None:
         f"{request.from_agency.name} asks for {request.peers_requested} peer(s) for: "
         f"{request.activation.incident_type.label}. Approve or decline: {url}"
     )
-    return Rendered(to=_address(message), subject="Request for peers", body=text)
+    return Rendered(to=recipient_address(message), subject="Request for peers", body=text)
 
 
 def _count_sent(message):
@@ -167,4 +153,6 @@ def render_outreach(message: Message) -> Rendered | None:
         f"The limits of confidentiality, the EAP and hotlines: {program}\n"
         + (f"\n{policy.roster_distribution}\n" if policy.roster_distribution else "")
     )
-    return Rendered(to=_address(message), subject=f"{policy.team_name}: how to reach us", body=body)
+    return Rendered(
+        to=recipient_address(message), subject=f"{policy.team_name}: how to reach us", body=body
+    )

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from activations.notices import _address
 from agencies.choices import Role
 from agencies.models import Membership
 from notifications.models import Message
 from notifications.registry import Rendered, register
+from roster.selectors import recipient_address
 
 from .models import Appointment, AppointmentNotice, MissedCheckin, NoticeKind, RescheduleRequest
 
@@ -73,17 +73,21 @@ def invitation(appointment: Appointment, to: str) -> str:
     return cal.to_ical().decode()
 
 
+def _subject(queryset, message: Message):
+    """The message's subject row and where it goes; (None, "") cancels the message."""
+    found = queryset.filter(pk=message.subject_id).first()
+    return (found, recipient_address(message)) if found is not None else (None, "")
+
+
 @register("checkin_notice", label="Check-in appointment notice, with invitation")
 def render_notice(message: Message) -> Rendered | None:
-    notice = (
+    notice, to = _subject(
         AppointmentNotice.objects.select_related(
             "appointment__agency__policy", "appointment__location", "appointment__person"
-        )
-        .filter(pk=message.subject_id)
-        .first()
+        ),
+        message,
     )
-    to = _address(message)
-    if notice is None or not to or notice.appointment.state != "scheduled":
+    if not to or notice.appointment.state != "scheduled":
         return None
     a = notice.appointment
     policy = a.agency.policy
@@ -112,13 +116,13 @@ def render_notice(message: Message) -> Rendered | None:
 
 @register("checkin_reminder", label="Check-in reminder")
 def render_reminder(message: Message) -> Rendered | None:
-    notice = (
-        AppointmentNotice.objects.select_related("appointment__agency", "appointment__location")
-        .filter(pk=message.subject_id, kind=NoticeKind.REMINDER)
-        .first()
+    notice, to = _subject(
+        AppointmentNotice.objects.select_related(
+            "appointment__agency", "appointment__location"
+        ).filter(kind=NoticeKind.REMINDER),
+        message,
     )
-    to = _address(message)
-    if notice is None or not to or notice.appointment.state != "scheduled":
+    if not to or notice.appointment.state != "scheduled":
         return None
     a = notice.appointment
     body = (
@@ -130,13 +134,11 @@ def render_reminder(message: Message) -> Rendered | None:
 
 @register("checkin_reschedule_request", label="Check-in reschedule request (to the coordinator)")
 def render_request(message: Message) -> Rendered | None:
-    request = (
-        RescheduleRequest.objects.select_related("appointment__person", "agency")
-        .filter(pk=message.subject_id)
-        .first()
+    request, to = _subject(
+        RescheduleRequest.objects.select_related("appointment__person", "agency"),
+        message,
     )
-    to = _address(message)
-    if request is None or not to:
+    if not to:
         return None
     a = request.appointment
     url = settings.SITE_URL + reverse("checkins:requests", args=[request.agency.slug])
@@ -150,13 +152,11 @@ def render_request(message: Message) -> Rendered | None:
 
 @register("checkin_reschedule_declined", label="Check-in reschedule declined (to the officer)")
 def render_declined(message: Message) -> Rendered | None:
-    request = (
-        RescheduleRequest.objects.select_related("appointment__agency")
-        .filter(pk=message.subject_id)
-        .first()
+    request, to = _subject(
+        RescheduleRequest.objects.select_related("appointment__agency"),
+        message,
     )
-    to = _address(message)
-    if request is None or not to:
+    if not to:
         return None
     a = request.appointment
     body = (
@@ -168,13 +168,11 @@ def render_declined(message: Message) -> Rendered | None:
 
 @register("checkin_missed", label="Missed check-in: explanation asked (to the officer)")
 def render_missed(message: Message) -> Rendered | None:
-    missed = (
-        MissedCheckin.objects.select_related("appointment__agency__policy")
-        .filter(pk=message.subject_id)
-        .first()
+    missed, to = _subject(
+        MissedCheckin.objects.select_related("appointment__agency__policy"),
+        message,
     )
-    to = _address(message)
-    if missed is None or not to:
+    if not to:
         return None
     a = missed.appointment
     copy = " with a copy to the Chief" if a.agency.policy.missed_copy_to_command else ""
@@ -188,13 +186,11 @@ def render_missed(message: Message) -> Rendered | None:
 
 @register("checkin_explanation", label="Missed check-in explanation (coordinator, copy to chief)")
 def render_explanation(message: Message) -> Rendered | None:
-    missed = (
-        MissedCheckin.objects.select_related("appointment__person", "agency__policy")
-        .filter(pk=message.subject_id)
-        .first()
+    missed, to = _subject(
+        MissedCheckin.objects.select_related("appointment__person", "agency__policy"),
+        message,
     )
-    to = _address(message)
-    if missed is None or not to:
+    if not to:
         return None
     a = missed.appointment
     copy = "\nCopy: Chief" if missed.agency.policy.missed_copy_to_command else ""
@@ -215,13 +211,11 @@ def render_explanation(message: Message) -> Rendered | None:
 
 @register("checkin_completed", label="Check-in completed (to the commanding officer)")
 def render_completed(message: Message) -> Rendered | None:
-    appointment = (
-        Appointment.objects.select_related("person", "agency")
-        .filter(pk=message.subject_id, state="completed")
-        .first()
+    appointment, to = _subject(
+        Appointment.objects.select_related("person", "agency").filter(state="completed"),
+        message,
     )
-    to = _address(message)
-    if appointment is None or not to:
+    if not to:
         return None
     from .services.due import local_day
 

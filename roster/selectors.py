@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
-from agencies.models import Agency, Policy, Resource
+from agencies.models import Agency, Policy, Resource, User
 from agencies.phone import dial_string
 from agencies.selectors import partner_agencies
+from notifications.models import Channel
 from roster.choices import Decision, PeerStatus, TrainingStanding
 from roster.models import Application, OnCallShift, Peer, Person, TrainingMemo
 
@@ -240,3 +241,21 @@ def gaps(
 
 def team_size(*, agency: Agency) -> int:
     return Peer.objects.for_agency(agency).filter(status=PeerStatus.ACTIVE).count()
+
+
+def recipient_address(message) -> str:
+    """Where an outbox message goes: the person's (or the active user's) email, or phone for a
+    text; empty when there is nowhere to send it, which cancels the message."""
+    sms = message.channel == Channel.SMS
+    if message.recipient_type == "person":
+        person = Person.objects.filter(pk=message.recipient_id).first()
+        if person is None:
+            return ""
+        return person.phone if sms else person.email
+    user = User.objects.filter(pk=message.recipient_id, is_active=True).first()
+    if user is None:
+        return ""
+    if sms:
+        person = Person.objects.filter(user=user).exclude(phone="").first()
+        return person.phone if person else ""
+    return user.email

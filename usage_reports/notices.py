@@ -8,7 +8,7 @@ from notifications.registry import Rendered, register
 
 @register("usage_follow_up", label="Follow-up reminder (to the peer alone)")
 def render_follow_up(message: Message) -> Rendered | None:
-    from activations.notices import _address
+    from roster.selectors import recipient_address
 
     from .models import UsageReport
 
@@ -17,7 +17,7 @@ def render_follow_up(message: Message) -> Rendered | None:
         .filter(pk=message.subject_id)
         .first()
     )
-    to = _address(message)
+    to = recipient_address(message)
     if report is None or not to:
         return None
     when = timezone.localtime(report.served_at)
