@@ -69,19 +69,16 @@ def provider_agencies(*, user: User) -> list[Agency]:
 
 
 def booked_on(*, provider, day: date) -> dict[str, int]:
-    """How many scheduled appointments each agency has with the provider on a day: read by the
-    platform admin (system scope) when the provider closes that day."""
-    from agencies import tenant_db
-
-    with tenant_db.system_scope():
-        rows = (
-            Appointment.objects.filter(
-                provider=provider, state=AppointmentState.SCHEDULED, starts_at__date=day
-            )
-            .values("agency__name")
-            .annotate(n=Count("pk"))
+    """How many scheduled appointments each agency has with the provider on a day: for the
+    platform admin, whose pages read in system scope (agencies/middleware.py)."""
+    rows = (
+        Appointment.objects.filter(
+            provider=provider, state=AppointmentState.SCHEDULED, starts_at__date=day
         )
-        return {r["agency__name"]: r["n"] for r in rows}
+        .values("agency__name")
+        .annotate(n=Count("pk"))
+    )
+    return {r["agency__name"]: r["n"] for r in rows}
 
 
 def provider_agenda(*, user: User, agencies: list[Agency], today: date) -> QuerySet[Appointment]:

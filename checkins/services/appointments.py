@@ -133,6 +133,15 @@ def decide_reschedule(
     return new
 
 
+def may_complete(appointment: Appointment) -> bool:
+    """From the appointment's day on: the provider marks it after the meeting."""
+    return local_day(appointment.starts_at, appointment.agency) <= today_in(appointment.agency)
+
+
+def may_miss(appointment: Appointment) -> bool:
+    return appointment.starts_at <= timezone.now()
+
+
 @transaction.atomic
 def mark_completed(*, appointment: Appointment, actor: User | None) -> None:
     """The provider's word that the officer came. The commanding officer is told that, and
@@ -140,7 +149,7 @@ def mark_completed(*, appointment: Appointment, actor: User | None) -> None:
     appointment = _lock(appointment)
     if appointment.state != AppointmentState.SCHEDULED:
         raise ValidationError("Only a scheduled appointment can be marked.")
-    if local_day(appointment.starts_at, appointment.agency) > today_in(appointment.agency):
+    if not may_complete(appointment):
         raise ValidationError("An appointment can be marked completed from its day on.")
     appointment.state = AppointmentState.COMPLETED
     appointment.marked_at = timezone.now()
@@ -170,7 +179,7 @@ def mark_missed(*, appointment: Appointment, actor: User | None) -> MissedChecki
     appointment = _lock(appointment)
     if appointment.state != AppointmentState.SCHEDULED:
         raise ValidationError("Only a scheduled appointment can be marked.")
-    if appointment.starts_at > timezone.now():
+    if not may_miss(appointment):
         raise ValidationError("An appointment can be marked missed once its time has come.")
     appointment.state = AppointmentState.MISSED
     appointment.marked_at = timezone.now()

@@ -3,7 +3,6 @@ marked completed or missed. There is nowhere to write what was said."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies import tenant_db
@@ -12,13 +11,12 @@ from agencies.shortcuts import attempt, found_or_404
 
 from .. import selectors
 from ..services import appointments
-from ..services.due import local_day, today_in
+from ..services.due import today_in
 
 
 @requires("checkins.provide")
 def agenda(request, agency_slug):
     agencies = selectors.provider_agencies(user=request.user)
-    now = timezone.now()
     # The agenda spans every agency the provider serves: the database shows it the
     # appointments of its own providers only (checkins/policies.py).
     with tenant_db.provider_scope(request.user.pk):
@@ -29,8 +27,8 @@ def agenda(request, agency_slug):
         )
     for row in rows:
         # The buttons follow the service's rules, so a click never meets a refusal.
-        row.can_complete = local_day(row.starts_at, row.agency) <= today_in(row.agency)
-        row.can_miss = row.starts_at <= now
+        row.can_complete = appointments.may_complete(row)
+        row.can_miss = appointments.may_miss(row)
     return render(request, "checkins/provider.html", {"rows": rows, "served": agencies})
 
 
