@@ -233,9 +233,16 @@ else:
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that a real worker reads,
 # so the embedded default runs tasks and the beat schedule without any server.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
+# A request that queues a notice must never wait on a dead broker: the outbox row is the truth
+# and the sweep sends it later, so connecting and sending give up fast.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
