@@ -1,8 +1,10 @@
-"""Settings, read from the environment (django-environ).
+"""Settings, read from the environment (django-environ) and a `.env` file at the top.
 
-With nothing set the app runs on the embedded default: a SQLite file under var/, mail written
-to files under var/mail, Celery on a filesystem broker under var/celery. DATABASE_URL and
-REDIS_URL switch to PostgreSQL and Redis. Every variable is listed in README.md.
+In debug mode, with nothing set, the app runs on the embedded default: a SQLite file under var/,
+mail and texts written to files under var/, Celery on a filesystem broker under var/celery.
+DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis. With DEBUG off the app refuses to
+start until every service is named, unless EMBEDDED=true asks for the embedded default on
+purpose. Every variable is listed in README.md.
 """
 
 from datetime import timedelta
@@ -14,26 +16,94 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# Before any variable is read, so each one (VAR_DIR too) may come from the file; the real
+# environment still wins over it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 # The embedded default keeps its database, mail and broker files here.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Off unless asked for: a forgotten variable must never leave production in debug mode.
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG off, the only way to run on the embedded SQLite database, filesystem broker and
+# mail and texts in files: a server that silently fell back to them would write call-outs to
+# its disk instead of sending them.
+EMBEDDED = env.bool("EMBEDDED", default=False)
+
+# Backends that keep messages on this machine instead of delivering them.
+_UNDELIVERED_EMAIL_SCHEMES = {"filemail", "consolemail", "memorymail", "dummymail"}
+_UNDELIVERED_SMS_BACKENDS = {
+    "notifications.sms.FileSmsBackend",
+    "notifications.sms.LocmemSmsBackend",
+}
+_HTTP_SMS_BACKEND = "notifications.sms.HttpSmsBackend"
+
+
+def _missing_for_production() -> list[tuple[str, str]]:
+    """Each variable production lacks, with what it is for: all at once, so one failed start
+    tells the operator everything to set."""
+    missing = []
+    if not env.str("SECRET_KEY", default=""):
+        missing.append(("SECRET_KEY", "Django's signing key"))
+    if not env.list("ALLOWED_HOSTS", default=[]):
+        missing.append(("ALLOWED_HOSTS", "the host names the app answers to, comma-separated"))
+    if EMBEDDED:
+        return missing
+    if not env.str("DATABASE_URL", default=""):
+        missing.append(
+            ("DATABASE_URL", "the database, e.g. postgres://user:pw@host:5432/peersupport")
+        )
+    if not env.str("REDIS_URL", default=""):
+        missing.append(("REDIS_URL", "Celery's broker and the cache, e.g. redis://host:6379/0"))
+    email_url = env.str("EMAIL_URL", default="")
+    if not email_url or urlparse(email_url).scheme in _UNDELIVERED_EMAIL_SCHEMES:
+        missing.append(
+            (
+                "EMAIL_URL",
+                "the mail server, e.g. smtp+tls://user:pw@host:587 (mail kept in files or on the "
+                "console only with EMBEDDED=true)",
+            )
+        )
+    sms_backend = env.str("SMS_BACKEND", default="")
+    if not sms_backend or sms_backend in _UNDELIVERED_SMS_BACKENDS:
+        missing.append(
+            (
+                "SMS_BACKEND",
+                f"where texts go, e.g. {_HTTP_SMS_BACKEND} with SMS_ACCOUNT_SID, SMS_AUTH_TOKEN "
+                "and SMS_FROM (texts kept in files only with EMBEDDED=true)",
+            )
+        )
+    elif sms_backend == _HTTP_SMS_BACKEND:
+        for name, meaning in (
+            ("SMS_ACCOUNT_SID", "the SMS service's account id"),
+            ("SMS_AUTH_TOKEN", "the SMS service's secret"),
+            ("SMS_FROM", "the number texts are sent from"),
+        ):
+            if not env.str(name, default=""):
+                missing.append((name, f"{meaning}, for {_HTTP_SMS_BACKEND}"))
+    return missing
+
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-only-key-never-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="")
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    if _missing := _missing_for_production():
+        _lines = "".join(f"\n  - {name}: {meaning}" for name, meaning in _missing)
+        # EMBEDDED stands in for the services only; it never excuses a key or the host names.
+        _services_missing = {name for name, _ in _missing} - {"SECRET_KEY", "ALLOWED_HOSTS"}
+        _embedded = (
+            "\nOr set EMBEDDED=true to run on purpose on the embedded SQLite database, "
+            "filesystem broker, and mail and texts kept in files under VAR_DIR."
+            if _services_missing
+            else ""
+        )
+        raise ImproperlyConfigured(f"DEBUG is off and these must be set:{_lines}{_embedded}")
+    SECRET_KEY = env.str("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -296,9 +366,15 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # HSTS starts at an hour: a browser holds on to it for its whole lifetime, so a mistake in
+    # the TLS set-up must not lock users out for a year. Raise it (31536000) once HTTPS is known
+    # good. Preload is a request to be built into browsers, slow to undo: never by default.
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # `check --deploy` asks for preload; leaving it off is the decision above, not a slip.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env.bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
