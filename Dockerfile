@@ -23,9 +23,10 @@ COPY . .
 # Collect static files with the production storage (DEBUG off selects WhiteNoise's
 # CompressedManifestStaticFilesStorage): with DEBUG on the manifest would not be written and
 # every page would fail at run time. These values exist only for this command and are not kept
-# in the image. Settings create /app/var on import; it is handed to the app user, and a new
-# named volume mounted there starts with that ownership.
-RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost \
+# in the image (EMBEDDED=true: the build names no database, broker or mail server, and needs
+# none). Settings create /app/var on import; it is handed to the app user, and a new named
+# volume mounted there starts with that ownership.
+RUN DEBUG=false EMBEDDED=true SECRET_KEY=build-only ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput \
     && mkdir -p /app/var/mail \
     && chown -R app:app /app/var

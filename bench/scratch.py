@@ -68,6 +68,8 @@ def service_env(db_name: str, folder: Path) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
+        # Mail and texts go to files under the work folder: a bench must never send any.
+        "EMBEDDED": "true",
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
