@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from config import health
 
 from . import selectors, services
 from .choices import ChainStep, ContactMode, MemberClass, ServedGroup
@@ -15,8 +17,13 @@ from .policy_io import PolicyDocumentError as DocumentError
 from .shortcuts import attempt, found_or_404
 
 
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+def healthz(request: HttpRequest) -> HttpResponse:
+    # Plain lines a probe or a person can read; the broker's state informs but never fails the
+    # check, since pages and the outbox work without it.
+    database = health.database_state()
+    overall = "ok" if database == "ok" else "down"
+    body = f"{overall}\ndatabase: {database}\nbroker: {health.broker_state()}\n"
+    return HttpResponse(body, content_type="text/plain", status=200 if database == "ok" else 503)
 
 
 @login_required

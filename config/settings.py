@@ -294,8 +294,18 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Nothing needs the cache to hold a value (sessions and lockouts are in the database), so a
+    # dead Redis must cost speed only: the backend answers as an empty cache and logs a warning,
+    # and the short timeouts keep a page from hanging on a Redis that does not answer.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

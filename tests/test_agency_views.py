@@ -165,7 +165,9 @@ def test_logout_ends_the_session(login, users):
 
 @pytest.mark.django_db
 def test_healthz_answers_without_login(client):
-    assert client.get("/healthz/").content == b"ok"
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"ok\ndatabase: ok\nbroker: ")
 
 
 @pytest.mark.django_db
