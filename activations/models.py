@@ -77,6 +77,8 @@ class CallOut(TenantModel):
     wave = models.PositiveSmallIntegerField(default=1)
     state = models.CharField(max_length=10, choices=CallState.choices, default=CallState.CALLED)
     on_call = models.BooleanField(default=False)
+    # Called although already on another open activation's assignment: nobody else was left.
+    busy_elsewhere = models.BooleanField(default=False)
     called_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     assistance = models.ForeignKey(

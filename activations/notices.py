@@ -45,6 +45,29 @@ def render_callout(message: Message) -> Rendered | None:
     return Rendered(to=recipient_address(message), subject=f"{title} call-out", body=body)
 
 
+@register("stood_down", label="Stood down (to a peer who had not answered)")
+def render_stood_down(message: Message) -> Rendered | None:
+    call = (
+        CallOut.objects.select_related("activation", "agency__policy")
+        .filter(pk=message.subject_id)
+        .first()
+    )
+    if call is None or call.state != CallState.CANCELLED:
+        return None
+    title = call.agency.policy.team_name
+    why = (
+        "enough peers have accepted"
+        if call.activation.status == Status.OPEN
+        else "the activation is closed"
+    )
+    called = timezone.localtime(call.called_at).strftime("%a %b %-d %H:%M")
+    # Nothing of the incident: only that the call-out of that time no longer needs an answer.
+    body = f"{title}: you are stood down from the call-out of {called}; {why}. No need to answer."
+    if message.channel == Channel.SMS:
+        return Rendered(to=recipient_address(message), subject="", body=body)
+    return Rendered(to=recipient_address(message), subject=f"{title}: stood down", body=body)
+
+
 @register("supervisor_notice", label="Peer on assignment (to their supervisor)")
 def render_supervisor(message: Message) -> Rendered | None:
     call = (

@@ -20,7 +20,7 @@ from .models import CallOut, OutreachCount
 from .services import activation as service
 from .services import outreach as outreach_service
 from .services import partners
-from .services.callouts import respond as respond_service
+from .services.answers import respond as respond_service
 
 SEE_ALL = {Role.COORDINATOR, Role.COMMAND}
 

@@ -142,12 +142,15 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "notifications.middleware.DeliveryDelayedMiddleware",
     "security.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "agencies.middleware.AgencyMiddleware",
     "security.middleware.MfaRequiredMiddleware",
     "security.middleware.AuditMiddleware",
+    # Views run last of all, so a retried view runs with the scope and checks above it.
+    "agencies.transient.TransientDatabaseErrorMiddleware",
     # Last, as django-axes asks: it turns a lockout into its own response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -35,3 +35,5 @@ urlpatterns = [
     path("<slug:agency_slug>/", include("usage_reports.urls")),
     path("<slug:agency_slug>/", include("checkins.urls")),
 ]
+
+handler500 = "agencies.transient.server_error"

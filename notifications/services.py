@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from agencies import tenant_db
 from agencies.models import Agency
+from agencies.transient import retry_transient
 
 from . import registry
+from .doorbell import enqueue_on_commit
 from .models import Channel, Message, State
 from .sms import PermanentError, TransientError, get_backend
 
@@ -72,22 +74,8 @@ def queue(
         )
     )
     if due <= timezone.now():
-        ids = [m.pk for m in messages]
-        transaction.on_commit(lambda: enqueue(ids))
+        enqueue_on_commit([m.pk for m in messages])
     return messages
-
-
-def enqueue(ids: list[int]) -> None:
-    """Hand ids to the broker. If the broker is down the rows stay pending and the periodic
-    sweep sends them once it is back: saving the change never fails for want of Redis."""
-    from .tasks import deliver_message
-
-    for pk in ids:
-        try:
-            deliver_message.apply_async((pk,), retry=False)
-        except Exception:  # the broker's own errors vary by transport
-            log.warning("Broker unavailable; message %s waits for the sweep", pk)
-            return
 
 
 def cancel_for(*, subject: models.Model, purposes: list[str] | None = None) -> int:
@@ -151,14 +139,20 @@ def deliver(pk: int) -> str:
     except (PermanentError, smtplib.SMTPRecipientsRefused, ValueError) as exc:
         _finish(message, State.FAILED, str(exc))
         return State.FAILED
-    with transaction.atomic():
-        if purpose.on_sent:
-            purpose.on_sent(message)
-        if purpose.forget_after_send:
-            message.delete()
-        else:
-            _finish(message, State.SENT, "")
+    # Sent: recording it must not be lost to a dropped connection, or the claim would go stale
+    # and the sweep would send it a second time.
+    retry_transient(_record_sent, attempts=5)(message, purpose)
     return State.SENT
+
+
+@transaction.atomic
+def _record_sent(message: Message, purpose: registry.Purpose) -> None:
+    if purpose.on_sent:
+        purpose.on_sent(message)
+    if purpose.forget_after_send:
+        message.delete()
+    else:
+        _finish(message, State.SENT, "")
 
 
 def _finish(message: Message, state: str, error: str) -> None:
@@ -187,4 +181,4 @@ def retry(*, message: Message) -> None:
     Message.objects.filter(pk=message.pk, state=State.FAILED).update(
         state=State.PENDING, due_at=timezone.now(), last_error=""
     )
-    transaction.on_commit(lambda: enqueue([message.pk]))
+    enqueue_on_commit([message.pk])

@@ -1,8 +1,11 @@
 from celery import shared_task
+from django.db import DatabaseError
 
 from agencies import tenant_db
+from agencies.transient import retry_task_on_transient
 
 from . import services
+from .doorbell import enqueue
 from .sms import TransientError
 
 
@@ -25,12 +28,16 @@ def deliver_message(self, message_id: int) -> None:
         raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from None
 
 
-@shared_task(name="notifications.sweep_outbox", ignore_result=True)
-def sweep_outbox() -> int:
+@shared_task(bind=True, name="notifications.sweep_outbox", ignore_result=True, max_retries=5)
+def sweep_outbox(self) -> int:
     """Every minute: whatever is due and not handed to a worker (Redis was down, a worker died,
     a notice due in 30 days has come due) goes to the broker now. Finding them looks across
     agencies; each delivery then works in its message's agency."""
-    with tenant_db.system_scope():
-        ids = services.due_ids()
-    services.enqueue(ids)
+    try:
+        with tenant_db.system_scope():
+            ids = services.due_ids()
+    except DatabaseError as exc:
+        retry_task_on_transient(self, exc)
+        raise
+    enqueue(ids, force=True)
     return len(ids)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from activations.models import AssistanceRequest, CallOut, CallState, TimeEntry
 from activations.services import activation as service
-from activations.services.callouts import respond
+from activations.services.answers import respond
 from agencies.choices import Role
 from agencies.models import IncidentType, Partnership
 from notifications.sms import LocmemSmsBackend

@@ -112,8 +112,11 @@ def open_activation(kcpd, coordinator):
 def forget_connections(app) -> None:
     # Both caches hold the old broker: a producer pool made by an earlier test would keep
     # publishing there, and this test's worker would never see the tasks.
+    from notifications.doorbell import forget_outage
+
     app._pool = None
     app.amqp._producer_pool = None
+    forget_outage()
 
 
 def use_broker(url: str) -> None:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from activations.models import Activation, CallState, Status
+from activations.models import Activation, Status
 from agencies.choices import ChainStep, TeamRoleKind
 from agencies.models import Agency, IncidentType, User
 from agencies.selectors import role_title
@@ -14,7 +14,8 @@ from notifications.models import Channel
 from notifications.services import cancel_for, queue
 from roster.models import Peer
 
-from .callouts import alert_coordinators, fill, outstanding, settle_time
+from .answers import settle_time, stand_down
+from .callouts import alert_coordinators, fill, lock, outstanding
 
 MAX_INCIDENT_AGE_DAYS = 30
 
@@ -138,11 +139,22 @@ def _open(activation: Activation, actor: User) -> None:
     fill(activation)
 
 
+def _taken(activation: Activation) -> ValidationError:
+    """What the loser of a race is told: what the other decision was."""
+    return ValidationError(
+        {
+            Status.OPEN: "This request was approved a moment ago: the team is activated.",
+            Status.DECLINED: "This request was declined a moment ago.",
+            Status.CLOSED: "This activation was closed a moment ago.",
+        }.get(activation.status, "The activation changed a moment ago; look again.")
+    )
+
+
 @transaction.atomic
 def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
-    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    activation = lock(activation.pk)
     if activation.status != Status.REQUESTED:
-        raise ValidationError("Only a request waiting for approval can be approved.")
+        raise _taken(activation)
     if not may_open(activation.agency.policy, roles):
         raise PermissionDenied("Your role cannot activate the team.")
     _open(activation, actor)
@@ -151,16 +163,18 @@ def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Ac
 
 @transaction.atomic
 def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
+    activation = lock(activation.pk)
     if activation.status != Status.REQUESTED:
-        raise ValidationError("Only a request waiting for approval can be declined.")
+        raise _taken(activation)
     if not may_open(activation.agency.policy, roles):
         raise PermissionDenied("Your role cannot decide activation requests.")
     activation.status = Status.DECLINED
     activation.closed_by = actor
     activation.closed_at = timezone.now()
     activation.briefing = ""
-    activation.save()
+    activation.save(update_fields=["status", "closed_by", "closed_at", "briefing"])
     activation.involved_peers.clear()
+    cancel_for(subject=activation)
     return activation
 
 
@@ -170,9 +184,9 @@ def add_peers(
 ) -> Activation:
     """Call more peers than first asked for: past the policy's limit only for the role it names,
     with the reason kept."""
-    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    activation = lock(activation.pk)
     if activation.status != Status.OPEN:
-        raise ValidationError("The activation is not open.")
+        raise ValidationError("The activation is not open: it was closed or declined.")
     if not 1 <= count <= 10:
         raise ValidationError({"count": "Add between 1 and 10 peers."})
     needed = activation.peers_needed + count
@@ -189,20 +203,21 @@ def add_peers(
 @transaction.atomic
 def close(*, activation: Activation, actor: User) -> Activation:
     """Close it: the briefing and the list of involved peers are erased, unanswered call-outs are
-    stood down, and the accepted peers' time is settled."""
-    activation = Activation.objects.select_for_update().get(pk=activation.pk)
+    stood down (and told), and the accepted peers' time is settled."""
+    activation = lock(activation.pk)
     if activation.status not in {Status.OPEN, Status.REQUESTED}:
-        raise ValidationError("The activation is already closed.")
+        raise ValidationError(
+            "This activation was already closed."
+            if activation.status == Status.CLOSED
+            else "This request was already declined."
+        )
     activation.status = Status.CLOSED
     activation.closed_by = actor
     activation.closed_at = timezone.now()
     activation.briefing = ""
-    activation.save()
+    activation.save(update_fields=["status", "closed_by", "closed_at", "briefing"])
     activation.involved_peers.clear()
-    for call in activation.callouts.filter(state=CallState.CALLED):
-        call.state = CallState.CANCELLED
-        call.save(update_fields=["state"])
-        cancel_for(subject=call)
+    stand_down(activation)
     cancel_for(subject=activation)
     settle_time(activation)
     return activation
@@ -215,9 +230,12 @@ def record_external_team(*, activation: Activation, consulted: str, actor: User)
         raise ValidationError("This agency's policy names no outside team.")
     if not consulted.strip():
         raise ValidationError({"consulted": "Say whom you consulted before calling it."})
+    activation = lock(activation.pk)
+    if activation.status != Status.OPEN:
+        raise ValidationError("The activation is not open: it was closed or declined.")
     activation.external_team_activated_at = timezone.now()
     activation.external_team_consulted = consulted.strip()[:300]
-    activation.save()
+    activation.save(update_fields=["external_team_activated_at", "external_team_consulted"])
     return activation
 
 

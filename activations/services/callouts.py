@@ -1,36 +1,59 @@
-"""Calling peers: who is called, in what order, and what happens when they answer."""
+"""Calling peers: who is called, in what order, and the waves that follow when too few answer."""
 
-from datetime import timedelta
-from decimal import Decimal
+import logging
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from activations.models import Activation, CallOut, CallState, Status, TimeEntry
+from activations.models import Activation, CallOut, CallState, Status
 from agencies import tenant_db
-from agencies.choices import Compensation, Role
+from agencies.choices import Role
 from agencies.models import Membership
+from agencies.transient import retry_transient
 from notifications.models import Channel
-from notifications.services import cancel_for, queue
+from notifications.services import queue
 from roster.models import OnCallShift, Peer
+
+log = logging.getLogger(__name__)
 
 PEER_CHANNELS = [Channel.EMAIL, Channel.SMS]
 
 
-def outstanding(activation: Activation) -> tuple[int, int]:
-    """(accepted, still waiting for an answer)."""
-    states = list(activation.callouts.values_list("state", flat=True))
-    return states.count(CallState.ACCEPTED), states.count(CallState.CALLED)
+def lock(activation_id: int) -> Activation:
+    """Every change to an activation or its call-outs takes the activation's row first (and
+    only then call-outs, by id): concurrent answers, closes and escalations queue behind each
+    other instead of deadlocking, and each re-checks the state it finds."""
+    return Activation.objects.select_for_update().get(pk=activation_id)
+
+
+def outstanding(activation: Activation, *, called_since: datetime | None = None) -> tuple[int, int]:
+    """(accepted, still waiting for an answer); with `called_since`, only those called since
+    then count as waiting: the others have had the policy's wait time and not answered."""
+    rows = list(activation.callouts.values_list("state", "called_at"))
+    accepted = sum(1 for state, _ in rows if state == CallState.ACCEPTED)
+    waiting = sum(
+        1
+        for state, called_at in rows
+        if state == CallState.CALLED and (called_since is None or called_at >= called_since)
+    )
+    return accepted, waiting
 
 
 def candidates(activation: Activation, *, agency=None) -> list[Peer]:
     """Peers who may be called next: on call now first, then other available active peers;
-    never one taken off call-outs, ineligible, already called, or involved in the incident."""
+    never one taken off call-outs, ineligible, already called, or involved in the incident.
+    Each carries `busy`: already on another open activation's assignment."""
     agency = agency or activation.agency
     now = timezone.now()
     on_call = Exists(
         OnCallShift.objects.filter(peer=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now)
+    )
+    busy = Exists(
+        CallOut.objects.filter(
+            peer=OuterRef("pk"), state=CallState.ACCEPTED, activation__status=Status.OPEN
+        ).exclude(activation=activation)
     )
     peers = (
         Peer.objects.for_agency(agency)
@@ -38,11 +61,17 @@ def candidates(activation: Activation, *, agency=None) -> list[Peer]:
         .exclude(callouts__activation=activation)
         .exclude(pk__in=activation.involved_peers.values("pk"))
         .exclude(unavailable_until__gt=now)
-        .annotate(on_call=on_call)
+        .annotate(on_call=on_call, busy=busy)
         .select_related("person")
         .order_by("-on_call", "person__last_name", "person__first_name")
     )
     return list(peers)
+
+
+def _choose(pool: list[Peer], count: int) -> list[Peer]:
+    # A peer already on another assignment is called only when nobody else is left.
+    free = [p for p in pool if not p.busy]
+    return (free + [p for p in pool if p.busy])[:count]
 
 
 def call_next(activation: Activation, *, count: int, agency=None, assistance=None) -> list[CallOut]:
@@ -52,7 +81,7 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
     # A partner's peers are chosen in the partner's scope, and called in the activation's:
     # the call-outs, their notices and the wave are the asking agency's rows.
     with tenant_db.agency_scope((agency or activation.agency).pk):
-        chosen = candidates(activation, agency=agency)[:count]
+        chosen = _choose(candidates(activation, agency=agency), count)
     with tenant_db.agency_scope(activation.agency_id):
         last = activation.callouts.order_by("-wave").values_list("wave", flat=True).first()
         calls = [
@@ -62,21 +91,27 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
                 peer=peer,
                 wave=(last or 0) + 1,
                 on_call=peer.on_call,
+                busy_elsewhere=peer.busy,
                 assistance=assistance,
             )
             for peer in chosen
         ]
         for call in calls:
-            queue(
-                agency=activation.agency,
-                purpose="callout",
-                subject=call,
-                recipients=[("person", call.peer.person_id, call.peer.person.full_name)],
-                channels=PEER_CHANNELS,
-            )
+            tell_peer(call, purpose="callout")
         activation.last_wave_at = timezone.now()
         activation.save(update_fields=["last_wave_at"])
     return calls
+
+
+def tell_peer(call: CallOut, *, purpose: str) -> None:
+    """A notice about a call-out to its peer, by email and text; rows in the activation's agency."""
+    queue(
+        agency=call.activation.agency,
+        purpose=purpose,
+        subject=call,
+        recipients=[("person", call.peer.person_id, call.peer.person.full_name)],
+        channels=PEER_CHANNELS,
+    )
 
 
 def fill(activation: Activation) -> list[CallOut]:
@@ -126,99 +161,43 @@ def escalation_due() -> list[tuple[int, int]]:
 
 @transaction.atomic
 def escalate(activation_id: int) -> int:
-    """Call the next peers of an activation still short of them; safe to run twice."""
-    locked = Activation.objects.select_for_update().get(pk=activation_id)
-    accepted, _ = outstanding(locked)
-    if accepted >= locked.peers_needed:
+    """The next wave of an activation still short of peers: only the shortfall (needed, less
+    accepted, less those called within the wait time who may still answer). Safe to run twice
+    at once: the second finds the wave just made and does nothing. Returns 1 when a wave ran."""
+    locked = lock(activation_id)
+    wait = timedelta(minutes=locked.agency.policy.escalation_minutes)
+    now = timezone.now()
+    if locked.status != Status.OPEN or (locked.last_wave_at and now - locked.last_wave_at < wait):
         return 0
-    # Those who have not answered still may; the next peers are called beside them.
-    missing = locked.peers_needed - accepted
-    calls = call_next(locked, count=missing)
-    if not calls and not locked.exhausted_at:
-        locked.exhausted_at = timezone.now()
-        locked.save(update_fields=["exhausted_at"])
-        alert_coordinators(locked, purpose="coordinator_alert")
+    accepted, waiting = outstanding(locked, called_since=now - wait)
+    shortfall = locked.peers_needed - accepted - waiting
+    if shortfall <= 0:
+        return 0
+    calls = call_next(locked, count=shortfall)
+    if not calls:
+        # Nobody left: look again after another wait (a peer may come on call), alert once.
+        locked.last_wave_at = now
+        fields = ["last_wave_at"]
+        if not locked.exhausted_at:
+            locked.exhausted_at = now
+            fields.append("exhausted_at")
+            alert_coordinators(locked, purpose="coordinator_alert")
+        locked.save(update_fields=fields)
     return 1
 
 
 def escalate_due() -> int:
-    """Every escalation that is due, each in its own transaction."""
-    return sum(escalate(activation_id) for activation_id, _ in escalation_due())
-
-
-@transaction.atomic
-def respond(*, callout: CallOut, accept: bool) -> str:
-    """The peer's answer from the link. Returns what happened, in words for the page."""
-    call = (
-        CallOut.objects.select_for_update()
-        .select_related("activation", "peer__person")
-        .get(pk=callout.pk)
-    )
-    activation = call.activation
-    if activation.status != Status.OPEN:
-        return "closed"
-    if call.state in {CallState.ACCEPTED, CallState.DECLINED}:
-        return f"already_{call.state}"
-    if call.state == CallState.CANCELLED:
-        return "cancelled"
-    if not accept:
-        call.state = CallState.DECLINED
-        call.responded_at = timezone.now()
-        call.save()
-        if call.assistance_id:
-            # A partner's peer who declines is replaced from the same partner first.
-            call_next(activation, count=1, agency=call.peer.agency, assistance=call.assistance)
-        fill(activation)
-        return "declined"
-    accepted, _ = outstanding(activation)
-    if accepted >= activation.peers_needed:
-        return "full"
-    call.state = CallState.ACCEPTED
-    call.responded_at = timezone.now()
-    call.save()
-    _after_accept(call)
-    if accepted + 1 >= activation.peers_needed:
-        # Enough peers: the others still waiting are stood down.
-        for other in activation.callouts.filter(state=CallState.CALLED):
-            other.state = CallState.CANCELLED
-            other.save(update_fields=["state"])
-            cancel_for(subject=other)
-    return "accepted"
-
-
-def _after_accept(call: CallOut) -> None:
-    # The peer's time and supervisor are the peer's agency's, a partner's for a lent peer.
-    with tenant_db.agency_scope(call.peer.agency_id):
-        _credit_peer(call)
-
-
-def _credit_peer(call: CallOut) -> None:
-    peer = call.peer
-    policy = peer.agency.policy
-    if policy.compensation != Compensation.NONE:
-        TimeEntry.objects.create(
-            agency=peer.agency,
-            peer=peer,
-            callout=call,
-            kind=policy.compensation,
-            started_at=call.responded_at,
-        )
-    boss = peer.person.commanding_officer
-    if policy.peer_notifies_supervisor and boss is not None:
-        queue(
-            agency=peer.agency,
-            purpose="supervisor_notice",
-            subject=call,
-            recipients=[("person", boss.pk, boss.full_name)],
-            channels=[Channel.EMAIL],
-        )
-
-
-def settle_time(activation: Activation) -> None:
-    """On close: each accepted peer's time runs from acceptance to close (at least half an hour,
-    at most 24), rounded to the half hour; the coordinator may correct it."""
-    for entry in TimeEntry.objects.filter(callout__activation=activation, hours__isnull=True):
-        hours = (activation.closed_at - entry.started_at).total_seconds() / 3600
-        halves = max(1, min(48, round(hours * 2)))
-        entry.hours = Decimal(halves) / 2
-        entry.save(update_fields=["hours"])
+    """Every escalation that is due, each in its own transaction and in its activation's
+    agency. One that fails is logged and left for the next minute's run; the others go on."""
+    with tenant_db.system_scope():
+        due = escalation_due()
+    done = 0
+    for activation_id, agency_id in due:
+        try:
+            with tenant_db.agency_scope(agency_id):
+                done += retry_transient(escalate)(activation_id)
+        except Exception:
+            log.exception(
+                "Escalating activation %s failed; the next run tries again", activation_id
+            )
+    return done

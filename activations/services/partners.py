@@ -12,16 +12,17 @@ from agencies.selectors import partner_agencies, role_title
 from notifications.models import Channel
 from notifications.services import queue
 
-from .callouts import call_next
+from .callouts import call_next, lock
 
 
 @transaction.atomic
 def request_help(
     *, activation: Activation, partner: Agency, count: int, actor: User
 ) -> AssistanceRequest:
+    activation = lock(activation.pk)
     agency = activation.agency
     if activation.status != Status.OPEN:
-        raise ValidationError("The activation is not open.")
+        raise ValidationError("The activation is not open: it was closed or declined.")
     if not agency.policy.cross_agency_requests:
         raise ValidationError("This agency's policy does not ask other agencies for peers.")
     if partner not in partner_agencies(agency=agency):
@@ -67,6 +68,9 @@ def decide(
     actor: User,
     roles: frozenset[str],
 ) -> AssistanceRequest:
+    # The activation (the asking agency's row) is locked before its request, as everywhere.
+    with tenant_db.agency_scope(request.from_agency_id):
+        activation = lock(request.activation_id)
     request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
     if request.to_agency_id != agency.pk:
         raise PermissionDenied("Only the agency asked can decide.")
@@ -83,7 +87,6 @@ def decide(
     request.decided_at = timezone.now()
     request.decided_as = ", ".join(sorted(role_title(policy, r) for r in roles))
     request.save()
-    activation = request.activation
     if approve and activation.status == Status.OPEN:
         # The activation is the asking agency's row: it grows in that agency's scope.
         with tenant_db.agency_scope(activation.agency_id):
