@@ -3,7 +3,7 @@ the code asks (agencies/rls.py, agencies/tenant_db.py). These run on PostgreSQL,
 role (tests/conftest.py); SQLite keeps the application-level scoping only."""
 
 import os
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -56,7 +56,8 @@ def _fill_every_table(agency: Agency, partner: Agency) -> None:
     checkins.Program.objects.create(agency=agency, started_on=date.today())
     checkins.DueDate.objects.create(agency=agency, person=peer.person, due_on=date.today())
     run = checkins.ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
-    starts = timezone.make_aware(timezone.datetime.combine(date.today(), time(10)))
+    # Two hours from now, whatever the hour: the beat test below expects it to be reminded of.
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
     appointment = checkins.Appointment.objects.create(
         agency=agency,
         person=PersonFactory(agency=agency),  # one_of_everything's peer has one already
@@ -270,7 +271,7 @@ def test_every_beat_task_sets_its_own_scope(filled):
     with tenant_db.user_scope(None):
         assert sweep_outbox() == 1
         assert escalate_due_task() == 1
-        assert daily_sweep()["reminders"] > 0  # for today's appointment
+        assert daily_sweep()["reminders"] > 0  # for the appointment in two hours
     assert Message.objects.get(purpose="callout", channel="email").state == "sent"
     assert Activation.objects.for_agency(agency).get().exhausted_at is not None
 
