@@ -36,7 +36,7 @@ def outstanding(activation: Activation, *, called_since: datetime | None = None)
     waiting = sum(
         1
         for state, called_at in rows
-        if state == CallState.CALLED and (called_since is None or called_at >= called_since)
+        if state == CallState.CALLED and (called_since is None or called_at > called_since)
     )
     return accepted, waiting
 
