@@ -102,8 +102,10 @@ def _is_postgres(connection) -> bool:
 
 
 def _apply(connection, scope: Scope) -> None:
-    # The raw psycopg connection: this must not pass through the hook that calls it.
-    connection.connection.execute(SET_SQL, scope.settings())
+    # The raw psycopg connection: this must not pass through the hook that calls it. Its errors
+    # (a connection the server dropped) still become Django's, which callers know how to retry.
+    with connection.wrap_database_errors:
+        connection.connection.execute(SET_SQL, scope.settings())
 
 
 def _status(connection):
