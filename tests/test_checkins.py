@@ -13,7 +13,7 @@ from icalendar import Calendar
 from agencies.choices import Role
 from checkins.models import Appointment, AppointmentState, DueDate, Program, RunState
 from checkins.services import appointments as svc
-from checkins.services.due import add_years, recompute_due_dates, today_in
+from checkins.services.due import add_years, recompute_due_dates, start_of, today_in
 from checkins.services.runs import discard_run, publish_run, run_scheduler
 from checkins.tasks import daily_sweep
 from tests.factories import AppointmentFactory, PersonFactory, contracted_provider
@@ -62,7 +62,13 @@ def test_reminders_go_once_each_on_their_days(clayton, django_capture_on_commit_
     policy = clayton["agency"].policy
     policy.checkin_reminder_days = [7, 1]
     policy.save()
-    appointment = _appointment(clayton, days=40)
+    # At noon local time, so the sweeps an hour before each day stay on that day (an appointment
+    # between midnight and one o'clock would be swept a day early).
+    agency = clayton["agency"]
+    noon = start_of(today_in(agency) + timedelta(days=40), agency) + timedelta(hours=12)
+    appointment = AppointmentFactory(
+        agency=agency, person=clayton["officer"], provider=clayton["provider"], starts_at=noon
+    )
     for days_before in (31, 7, 6, 1, 1):
         with time_machine.travel(appointment.starts_at - timedelta(days=days_before, hours=1)):
             _sweep(django_capture_on_commit_callbacks)
