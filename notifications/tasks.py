@@ -18,14 +18,18 @@ from .sms import TransientError
 )
 def deliver_message(self, message_id: int) -> None:
     """Takes an id only; the row says what to send and to whom, and in which agency it is read."""
-    agency_id = services.agency_of(message_id)
-    if agency_id is None:
-        return
     try:
+        agency_id = services.agency_of(message_id)
+        if agency_id is None:
+            return
         with tenant_db.agency_scope(agency_id):
             services.deliver(message_id)
     except TransientError as exc:
         raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from None
+    except DatabaseError as exc:
+        # The row is still pending or its claim goes stale: a retry (or the sweep) sends it.
+        retry_task_on_transient(self, exc)
+        raise
 
 
 @shared_task(bind=True, name="notifications.sweep_outbox", ignore_result=True, max_retries=5)
