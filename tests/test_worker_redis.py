@@ -30,23 +30,29 @@ pytestmark = [
 ]
 
 
-def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+def database_url() -> str:
+    """The test database, as the role the suite runs as (the app role, under row-level security)."""
     db = settings.DATABASES["default"]
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    url = f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{connection.settings_dict['NAME']}"
+
+
+def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """`extra` adds variables or replaces these (a Redis of the test's own, say)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="true",
-        DATABASE_URL=url + connection.settings_dict["NAME"],
+        DATABASE_URL=database_url(),
         REDIS_URL=redis_url(),
         VAR_DIR=str(tmp_path),
         EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
         SMS_FILE_PATH=str(tmp_path / "sms"),
         OUTBOX_LEASE_SECONDS="3",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -56,24 +62,29 @@ def redis_url() -> str:
     return f"{base}/13"
 
 
-def start_worker(tmp_path: Path, name: str, **extra: str) -> subprocess.Popen:
+def start_worker(
+    tmp_path: Path, name: str, *, concurrency: int = 1, **extra: str
+) -> subprocess.Popen:
     log = (tmp_path / f"{name}.log").open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-         "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
+         f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip", "--without-mingle",
          "-n", f"{name}-{os.getpid()}@localhost", "-Q", "celery"],
         cwd=ROOT, env=worker_env(tmp_path, **extra), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
 
 
-def sweep(tmp_path: Path) -> None:
-    """The periodic sweep, run as beat would run it: in another process, through Redis."""
-    subprocess.run(
+def sweep(tmp_path: Path, **extra: str) -> int:
+    """The periodic sweep, run as beat would run it: in another process, through Redis.
+    Returns how many messages it handed to the broker."""
+    done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from notifications.tasks import sweep_outbox; print(sweep_outbox())"],
-        cwd=ROOT, env=worker_env(tmp_path), check=True, capture_output=True, timeout=60,
+        cwd=ROOT, env=worker_env(tmp_path, **extra), check=True, capture_output=True, timeout=60,
+        text=True,
     )  # fmt: skip
+    return int(done.stdout.split()[-1])
 
 
 def wait_for(predicate, seconds: float = 45) -> bool:
