@@ -1,4 +1,9 @@
+import os
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -7,6 +12,52 @@ from agencies.choices import Role
 from tests.factories import AgencyFactory, PersonFactory, contracted_provider, member
 from tests.support import rls
 from tests.support.mfa import verified_client
+
+
+def _clock_from_env() -> float | None:
+    """PYTEST_CLOCK, e.g. `2026-12-02T00:30:00Z`, `2026-12-01T09:59-06:00` or
+    `2026-12-01T09:59 America/Chicago`: the moment every test starts at, as a timestamp (a
+    timestamp, so that time-machine leaves the process's time zone, TZ, as it is)."""
+    value = os.environ.get("PYTEST_CLOCK", "").strip()
+    if not value:
+        return None
+    moment, _, zone = value.partition(" ")
+    try:
+        parsed = datetime.fromisoformat(moment)
+        if zone:
+            parsed = parsed.replace(tzinfo=ZoneInfo(zone))
+    except (ValueError, KeyError) as exc:
+        raise pytest.UsageError(f"PYTEST_CLOCK={value!r}: {exc}") from None
+    if parsed.tzinfo is None:
+        raise pytest.UsageError(
+            f"PYTEST_CLOCK={value!r} needs an offset or a zone: 2026-12-02T00:30:00Z, "
+            "2026-12-01T09:59-06:00 or 2026-12-01T09:59 America/Chicago"
+        )
+    return parsed.timestamp()
+
+
+CLOCK: float | None = None
+
+
+def pytest_configure(config):
+    global CLOCK
+    CLOCK = _clock_from_env()
+
+
+def pytest_report_header(config):
+    if CLOCK is not None:
+        return f"PYTEST_CLOCK: every test starts at {datetime.fromtimestamp(CLOCK, UTC)}"
+
+
+@pytest.fixture(autouse=True)
+def _moved_clock(request):
+    """With PYTEST_CLOCK set, every test runs with the clock moved there (and ticking), except
+    those marked `real_clock`. Without it, the real clock."""
+    if CLOCK is None or request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from tests.factories import AgencyFactory, ShiftFactory, member
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.real_clock,  # the worker process cannot be moved: it would not see leases expire
     pytest.mark.skipif(
         not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
         reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL, as CI does)",
