@@ -314,40 +314,58 @@ def test_the_workers_database_connections_cut_mid_delivery_lose_and_double_nothi
 ):
     made = teams(2, peers=50)
     sent = Message.objects.filter(state=State.SENT)
+    pause = tmp_path / "pause.request"
     worker = start_worker(
         tmp_path, "cut", REDIS_URL=private_redis.url,
         DATABASE_URL=f"{database_url()}?application_name={WORKER_APP_NAME}",
+        SMS_BACKEND="tests.support.pausing_sms.PausingSmsBackend", PAUSE_REQUEST=str(pause),
     )  # fmt: skip
-    cuts: list[int] = []  # how many messages were sent when a cut found a worker's connection
+    # How many messages were sent at each cut that found a worker's connection: anywhere in a
+    # delivery, and just after a text was handed over and before it was recorded as sent.
+    anywhere: list[int] = []
+    after_send: list[int] = []
     try:
         wait_until_ready(tmp_path, "cut")
         open_activations(made, peers=50)
         # Celery closes the database connection after every task, so the worker holds one only
-        # while it delivers: try until a cut finds one, then again 15 messages later, from the
-        # first messages to near the end of the fan-out, each at whatever step it was.
+        # while it delivers: a cut is tried until it finds one. Every 15 messages, from the
+        # first ones to near the end of the fan-out, one cut of each kind in turn.
         deadline = time.monotonic() + 40
         next_cut = 5
-        while len(cuts) < 10 and time.monotonic() < deadline:
+        while len(anywhere) + len(after_send) < 12 and time.monotonic() < deadline:
             count = sent.count()
             if count >= 185:
                 break
-            if count >= next_cut and terminate_worker_connections():
-                cuts.append(count)
+            if count < next_cut:
+                time.sleep(0.01)
+            elif len(after_send) < len(anywhere):
+                pause.touch()
+                taken = pause.with_suffix(".taken")
+                if wait_for(taken.exists, 10) and terminate_worker_connections():
+                    after_send.append(count)
+                taken.unlink(missing_ok=True)
                 next_cut = count + 15
-            time.sleep(0.01)
+            elif terminate_worker_connections():
+                anywhere.append(count)
+                next_cut = count + 15
+        pause.unlink(missing_ok=True)
         sweeps = settle(tmp_path, private_redis.url, lease_from=time.monotonic())
         log = (tmp_path / "cut.log").read_text()
         assert all_sent(), log[-3000:]
     finally:
         stop(worker)
     total, missing, doubled = tally(tmp_path)
-    recorded_again = log.count("Transient database error")  # retry_transient, after a send
-    retried = log.count("retry: Retry in")  # the task, before its send
+    recorded_again = log.count("Transient database error in _record_sent")
+    retried = log.count("retry: Retry in")  # the task, cut before its send
     print(
-        f"\nworker's database connections cut {len(cuts)} times during a fan-out of 100 "
-        f"call-outs (at {cuts} sent): {recorded_again} sent message(s) recorded on a second "
-        f"try, {retried} task(s) retried; {sweeps} sweep(s); "
+        f"\nworker's database connections cut during a fan-out of 100 call-outs: "
+        f"{len(anywhere)} times anywhere (at {anywhere} sent), {len(after_send)} times between "
+        f"a send and its record (at {after_send} sent); {recorded_again} sent message(s) "
+        f"recorded on a second try, {retried} task(s) retried; {sweeps} sweep(s); "
         f"sent {total}, missing {missing}, doubled {doubled}"
     )
-    assert len(cuts) >= 5, "too few cuts found a worker's connection to show anything"
+    assert len(anywhere) >= 4 and len(after_send) >= 4, "too few cuts to show anything"
+    # Each cut after a send was met by the bookkeeping, which tried again instead of leaving
+    # a claim to go stale and the message to be sent a second time.
+    assert recorded_again >= len(after_send)
     assert (total, missing, doubled) == (200, 0, 0)
