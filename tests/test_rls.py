@@ -268,6 +268,7 @@ def test_every_beat_task_sets_its_own_scope(filled):
     # The callout notice one_of_everything left failed is due again.
     Message.objects.update(state="pending", due_at=timezone.now())
     Activation.objects.update(last_wave_at=timezone.now() - timedelta(days=1))
+    CallOut.objects.update(called_at=timezone.now() - timedelta(days=1))  # had its wait
     with tenant_db.user_scope(None):
         assert sweep_outbox() == 1
         assert escalate_due_task() == 1
