@@ -1,5 +1,7 @@
 """An appointment's life after publishing: reschedule requests, completion, misses."""
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +19,11 @@ from ..models import (
     RequestState,
     RescheduleRequest,
 )
+from ..transient import NOT_ONE_ROWS_FAULT
 from . import capacity, notices
 from .due import local_day, record_completion, start_of, today_in
+
+log = logging.getLogger(__name__)
 
 
 def _lock(appointment: Appointment) -> Appointment:
@@ -181,6 +186,12 @@ def mark_missed(*, appointment: Appointment, actor: User | None) -> MissedChecki
         raise ValidationError("Only a scheduled appointment can be marked.")
     if not may_miss(appointment):
         raise ValidationError("An appointment can be marked missed once its time has come.")
+    return _record_missed(appointment=appointment, actor=actor)
+
+
+def _record_missed(*, appointment: Appointment, actor: User | None) -> MissedCheckin:
+    """On a locked appointment found still scheduled; the provider's refusals are the caller's,
+    the sweep skips instead."""
     appointment.state = AppointmentState.MISSED
     appointment.marked_at = timezone.now()
     appointment.marked_by = actor
@@ -249,49 +260,105 @@ def decide_missed(
 GRACE = timedelta(days=1)
 
 
+def _lock_scheduled(*, pk: int) -> Appointment | None:
+    """The appointment as it is now, locked, if it is still scheduled: what the sweep listed may
+    have been marked or moved since, by another sweep or by the provider."""
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("agency", "person")
+        .filter(pk=pk, state=AppointmentState.SCHEDULED)
+        .first()
+    )
+
+
+def _sweep_one(
+    *, agency: Agency, pk: int, step: str, work: Callable[[Appointment], bool]
+) -> bool | None:
+    """One appointment's step in a transaction of its own, under its row lock, taken before
+    anything is written for it: a second sweep waits on the lock, then finds the work done and
+    skips it. True if done here, False if there was nothing (left) to do, None if it failed: a
+    failure is rolled back whole and left for the next run."""
+    try:
+        with transaction.atomic():
+            appointment = _lock_scheduled(pk=pk)
+            return appointment is not None and work(appointment)
+    except NOT_ONE_ROWS_FAULT:
+        raise
+    except Exception:
+        # Ids only: the officer's name or address never goes to the logs.
+        log.exception(
+            "Check-in sweep: %s of appointment %s in agency %s failed; left for the next run",
+            step,
+            pk,
+            agency.pk,
+        )
+        return None
+
+
 def sweep_agency(*, agency: Agency) -> dict[str, int]:
     """The daily pass: notices whose day has come, reminders, and misses. Safe to run as often
-    as anyone likes: each notice has a unique row, and a marked appointment is not marked
-    again."""
+    as anyone likes, and twice at once: each appointment is locked and read again before its
+    notice, reminder or miss is written, and each notice has a unique row besides. Appointments
+    are taken in id order, one lock at a time, so two sweeps queue on a row and never cross.
+    An appointment that fails is counted in "failed" and does not stop the others."""
     policy = agency.policy
     today = today_in(agency)
     now = timezone.now()
-    counts = {"notices": 0, "reminders": 0, "missed": 0}
+    counts = {"notices": 0, "reminders": 0, "missed": 0, "failed": 0}
     scheduled = (
         Appointment.objects.for_agency(agency)
         .filter(state=AppointmentState.SCHEDULED)
-        .select_related("agency", "person")
+        .order_by("pk")
     )
+
+    def each(key: str, step: str, due, work: Callable[[Appointment], bool]) -> None:
+        # The ids are read first: no cursor stays open across the transactions.
+        for pk in list(due.values_list("pk", flat=True)):
+            done = _sweep_one(agency=agency, pk=pk, step=step, work=work)
+            if done is None:
+                counts["failed"] += 1
+            else:
+                counts[key] += done
+
+    def notice(appointment: Appointment) -> bool:
+        if appointment.noticed_at is not None:
+            return False
+        sent = notices.appointment_notice(
+            appointment=appointment, kind=NoticeKind.NOTICE, days_before=policy.checkin_notice_days
+        )
+        # In the notice's transaction: set if and only if the notice is queued, and the
+        # reminders wait for it.
+        Appointment.objects.filter(pk=appointment.pk).update(noticed_at=now)
+        return sent
+
     # The notice goes out on the first sweep once the appointment is within the notice period
     # plus two days, so a sweep missed for a day still leaves the full notice.
     window_end = start_of(today + timedelta(days=policy.checkin_notice_days + 3), agency)
-    for appointment in scheduled.filter(
-        noticed_at__isnull=True, starts_at__gt=now, starts_at__lt=window_end
-    ):
-        with transaction.atomic():
-            sent = notices.appointment_notice(
-                appointment=appointment,
-                kind=NoticeKind.NOTICE,
-                days_before=policy.checkin_notice_days,
-            )
-            Appointment.objects.filter(pk=appointment.pk).update(noticed_at=now)
-        counts["notices"] += int(sent)
+    each(
+        "notices",
+        "notice",
+        scheduled.filter(noticed_at__isnull=True, starts_at__gt=now, starts_at__lt=window_end),
+        notice,
+    )
     for days in sorted(set(policy.checkin_reminder_days or [])):
         if days >= policy.checkin_notice_days:
             continue
+
+        def reminder(appointment: Appointment, days: int = days) -> bool:
+            return appointment.noticed_at is not None and notices.appointment_notice(
+                appointment=appointment, kind=NoticeKind.REMINDER, days_before=days
+            )
+
         due = scheduled.filter(
             starts_at__gt=now,
             starts_at__lt=start_of(today + timedelta(days=days + 1), agency),
             noticed_at__isnull=False,
         ).exclude(notices__kind=NoticeKind.REMINDER, notices__days_before=days)
-        for appointment in due:
-            with transaction.atomic():
-                counts["reminders"] += int(
-                    notices.appointment_notice(
-                        appointment=appointment, kind=NoticeKind.REMINDER, days_before=days
-                    )
-                )
-    for appointment in scheduled.filter(ends_at__lt=now - GRACE):
-        mark_missed(appointment=appointment, actor=None)
-        counts["missed"] += 1
+        each("reminders", f"{days}-day reminder", due, reminder)
+
+    def missed(appointment: Appointment) -> bool:
+        _record_missed(appointment=appointment, actor=None)
+        return True
+
+    each("missed", "miss", scheduled.filter(ends_at__lt=now - GRACE), missed)
     return counts

@@ -42,8 +42,10 @@ def to_roles(*, agency: Agency, purpose: str, subject: Model, roles: list[str]) 
 
 
 def appointment_notice(*, appointment: Appointment, kind: str, days_before: int) -> bool:
-    """Queue the notice (with its calendar invitation) or one reminder, once: the notice row's
-    unique key refuses a second, and so does the outbox's."""
+    """Queue the notice (with its calendar invitation) or one reminder, once. The sweep calls
+    this holding the appointment's row lock, so the check and the write cannot interleave with
+    another sweep's; without it, the notice row's unique key still refuses a second (a racing
+    insert loses and reads the winner's row, and returns False), and so does the outbox's."""
     notice, created = AppointmentNotice.objects.get_or_create(
         agency=appointment.agency,
         appointment=appointment,
