@@ -48,6 +48,7 @@ SCRIPTS = {  # the script, and its rows' name when it is missing or fails
     "activation_fanout": "activation fan-out",
     "checkin_scheduler": "check-in scheduler",
     "usage_statistics": "usage statistics",
+    "activation_broker_down": "activation request, broker down",
 }
 DEFAULTS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/peersupport_bench",

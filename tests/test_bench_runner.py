@@ -61,5 +61,6 @@ def test_only_postgresql_and_redis(monkeypatch):
 def test_the_runner_lists_every_benchmark_of_the_issue():
     assert list(runner.SCRIPTS) == [
         "oncall_lookup", "activation_fanout", "checkin_scheduler", "usage_statistics",
+        "activation_broker_down",
     ]  # fmt: skip
     assert all((BENCH / f"{name}.py").exists() for name in runner.SCRIPTS if "checkin" not in name)
