@@ -12,10 +12,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+)
 from django.db import connection as default_connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +127,38 @@ def server_error(request, template_name: str = "500.html") -> HttpResponse:
     return default_server_error(request, template_name)
 
 
+# For a task that sweeps many rows: errors of the moment (the database or the broker away, a
+# deadlock) that are worth a retry of the task, rather than one row's fault.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    BrokerOperationalError,
+    ConnectionError,
+    TimeoutError,
+)
+# What a sweep must not put down to one row: the worker's time limit ends the run, too.
+NOT_ONE_ROWS_FAULT: tuple[type[BaseException], ...] = (SoftTimeLimitExceeded, *TRANSIENT_ERRORS)
+MAX_TASK_RETRIES = 5
+
+
+def retry_countdown(*, retries: int, base: float = 10, ceiling: float = 300) -> float:
+    """Doubling from `base` seconds to at most `ceiling`; each wait falls somewhere in its upper
+    half, so two workers that failed together do not come back together."""
+    top = min(ceiling, base * 2**retries)
+    return random.uniform(top / 2, top)
+
+
+def drop_broken_connections() -> None:
+    """After a transient error, a connection the server dropped is closed, so the next piece of
+    work opens a fresh one. One inside a transaction belongs to whoever opened it (a test)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
 def retry_task_on_transient(task, exc: BaseException) -> None:
     """In a bound Celery task's `except`: a transient database error is retried with backoff
-    (10 s, 20 s, 40 s... at most 5 minutes); anything else is left to raise."""
+    (about 10 s, 20 s, 40 s... at most 5 minutes); anything else is left to raise."""
     if isinstance(exc, DatabaseError) and is_transient(exc):
-        raise task.retry(exc=exc, countdown=min(300, 10 * 2**task.request.retries)) from None
+        drop_broken_connections()
+        raise task.retry(exc=exc, countdown=retry_countdown(retries=task.request.retries)) from None

@@ -5,17 +5,24 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from agencies import tenant_db
 from agencies.models import Agency
+from agencies.transient import (
+    MAX_TASK_RETRIES,
+    TRANSIENT_ERRORS,
+    drop_broken_connections,
+    retry_countdown,
+)
 
 from .models import Appointment, AppointmentState
 from .services.appointments import sweep_agency
-from .transient import MAX_RETRIES, TRANSIENT_ERRORS, drop_broken_connections, retry_countdown
 
 log = logging.getLogger(__name__)
 
 TOTALS = ("notices", "reminders", "missed", "failed")
 
 
-@shared_task(bind=True, name="checkins.daily_sweep", ignore_result=True, max_retries=MAX_RETRIES)
+@shared_task(
+    bind=True, name="checkins.daily_sweep", ignore_result=True, max_retries=MAX_TASK_RETRIES
+)
 def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
     """Once a day (and safe more often, or twice at once): each agency's notices, reminders and
     misses. Notices are found here when their day comes, never held back with a countdown in
@@ -36,7 +43,9 @@ def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
     except TRANSIENT_ERRORS as exc:
         if self.request.called_directly:
             raise
-        raise self.retry(exc=exc, countdown=retry_countdown(retries=self.request.retries)) from exc
+        raise self.retry(
+            exc=exc, countdown=retry_countdown(retries=self.request.retries, base=30, ceiling=600)
+        ) from exc
     transient: list[int] = []
     last_error: BaseException | None = None
     for agency_id in sorted(due):
@@ -69,7 +78,7 @@ def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
             raise self.retry(
                 exc=last_error,
                 kwargs={"agency_ids": transient},
-                countdown=retry_countdown(retries=self.request.retries),
+                countdown=retry_countdown(retries=self.request.retries, base=30, ceiling=600),
             )
         log.error("Check-in sweep gave up on agencies %s; left for the next run", transient)
         totals["failed"] += len(transient)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.choices import Role
 from agencies.models import Agency, User
+from agencies.transient import NOT_ONE_ROWS_FAULT
 
 from ..models import (
     Appointment,
@@ -19,7 +20,6 @@ from ..models import (
     RequestState,
     RescheduleRequest,
 )
-from ..transient import NOT_ONE_ROWS_FAULT
 from . import capacity, notices
 from .due import local_day, record_completion, start_of, today_in
 
