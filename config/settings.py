@@ -324,7 +324,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
     }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
