@@ -173,3 +173,19 @@ def test_closing_stands_down_and_tells_those_still_waiting(
     bodies = sorted((m.to[0], m.body) for m in mail.outbox)
     assert [to for to, _ in bodies] == ["adams@kcpd.example.org", "baker@kcpd.example.org"]
     assert all("the activation is closed" in body for _, body in bodies)
+
+
+def test_adding_peers_past_fifty_is_refused_and_changes_nothing(
+    kcpd, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    chief = member(kcpd, Role.COMMAND)
+    activation = open_for(kcpd, needed=2, callbacks=django_capture_on_commit_callbacks)
+    Activation.objects.filter(pk=activation.pk).update(peers_needed=45)
+    with pytest.raises(ValidationError, match="at most 50 peers"):
+        service.add_peers(
+            activation=activation, actor=chief, roles=frozenset({Role.COMMAND}), count=6,
+            reason="Line-of-duty death",
+        )  # fmt: skip
+    assert Activation.objects.get(pk=activation.pk).peers_needed == 45

@@ -190,6 +190,9 @@ def add_peers(
     if not 1 <= count <= 10:
         raise ValidationError({"count": "Add between 1 and 10 peers."})
     needed = activation.peers_needed + count
+    ceiling = Activation._meta.get_field("peers_needed").validators[-1].limit_value
+    if needed > ceiling:
+        raise ValidationError({"count": f"An activation calls at most {ceiling} peers."})
     if _check_limit(activation.agency.policy, needed, roles, reason):
         activation.limit_override_reason = reason.strip()[:300]
         activation.limit_override_by = actor
