@@ -132,7 +132,7 @@ def test_the_printable_roster_has_a_qr_code_to_the_lookup(login, kcpd, officer_k
 
 
 @pytest.mark.django_db
-# A day before the shifts below: from 28 February 2027, 08:00 the first is over and refused.
+# Before the shifts below: from 28 February 2027, 08:00 the first is over and refused.
 @time_machine.travel(datetime(2027, 2, 1, 12, tzinfo=CHICAGO).timestamp(), tick=False)
 def test_a_weekly_night_shift_keeps_its_wall_clock_times_across_the_dst_change(kcpd):
     peer = PeerFactory(agency=kcpd)
