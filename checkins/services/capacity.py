@@ -73,12 +73,16 @@ def book(slots: Iterable[tuple[int, datetime]]) -> None:
     counts: dict[tuple[int, datetime], int] = {}
     for key in slots:
         counts[key] = counts.get(key, 0) + 1
+    # The two IN lists also match other pairs of these locations and times (another
+    # location's booking at one of these times): only the pairs being booked count.
+    candidates = Booking.objects.filter(
+        location_id__in={loc for loc, _ in counts},
+        starts_at__in={start for _, start in counts},
+    )
     existing = {
         (b.location_id, b.starts_at): b
-        for b in Booking.objects.filter(
-            location_id__in={loc for loc, _ in counts},
-            starts_at__in={start for _, start in counts},
-        )
+        for b in candidates
+        if (b.location_id, b.starts_at) in counts
     }
     new = [
         Booking(location_id=loc, starts_at=start, taken=n)
