@@ -89,9 +89,14 @@ def _clayton_cases(agency: Agency, provider: Provider) -> None:
     officers = Person.objects.for_agency(agency).filter(member_class="sworn", employed=True)
     officer = officers.get(user__username=f"officer.{agency.slug}")
     others = list(officers.exclude(pk=officer.pk).exclude(user__isnull=False)[:2])
-    day = today_in(agency) + timedelta(days=31)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    # A weekday the provider is open, a month out or just under: the seeding sweep sends its
+    # notice only before the start of the notice period's third day after (a Saturday at +31
+    # once pushed it to +33, out of reach, and 1 January is closed).
+    closed = set(ClosedDate.objects.filter(provider=provider).values_list("date", flat=True))
+    for offset in (31, 32, 30, 29, 28):
+        day = today_in(agency) + timedelta(days=offset)
+        if day.weekday() < 5 and day not in closed:
+            break
     soon = start_of(day, agency) + timedelta(hours=10)
     # This morning at nine once the day has begun, else yesterday afternoon: the provider
     # marks an appointment that has been.
