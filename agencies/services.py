@@ -1,6 +1,5 @@
 """Writes for agencies, their policies, memberships and resources."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from .presets import get_preset
 
 
 def _changed_note(how: str) -> str:
-    return f"Set by the agency ({how}, {date.today().isoformat()})"
+    return f"Set by the agency ({how}, {timezone.localdate().isoformat()})"
 
 
 @transaction.atomic

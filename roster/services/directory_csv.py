@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.choices import MemberClass
 from agencies.models import Agency, User
@@ -172,7 +173,7 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             parsed = _date(value)
             if value and parsed is None:
                 problems.append(f'hire date "{value}" is not a date like 2019-06-30')
-            elif parsed and parsed > date.today():
+            elif parsed and parsed > timezone.localdate():
                 problems.append(f"hire date {value} is in the future")
             else:
                 row[name] = parsed
