@@ -17,7 +17,6 @@ from django.db import (
     DatabaseError,
     InterfaceError,
     OperationalError,
-    close_old_connections,
     connections,
 )
 from django.db import connection as default_connection
@@ -48,11 +47,12 @@ def is_transient(exc: BaseException) -> bool:
     return code in RETRY_SQLSTATES or code.startswith("08")
 
 
-def _recover() -> None:
-    # A connection that failed is closed here, so the next try opens a fresh one.
-    close_old_connections()
-    if default_connection.connection is not None and not default_connection.is_usable():
-        default_connection.close()
+def drop_broken_connections() -> None:
+    """After a transient error, a connection the server dropped is closed, so the next piece of
+    work opens a fresh one. One inside a transaction belongs to whoever opened it (a test)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def retry_transient(func: Callable[..., T], *, attempts: int = ATTEMPTS) -> Callable[..., T]:
@@ -78,7 +78,7 @@ def retry_transient(func: Callable[..., T], *, attempts: int = ATTEMPTS) -> Call
                     attempts,
                     type(exc.__cause__ or exc).__name__,
                 )
-                _recover()
+                drop_broken_connections()
                 time.sleep(random.uniform(0.02, 0.1) * attempt)
         raise AssertionError("unreachable")
 
@@ -146,14 +146,6 @@ def retry_countdown(*, retries: int, base: float = 10, ceiling: float = 300) -> 
     half, so two workers that failed together do not come back together."""
     top = min(ceiling, base * 2**retries)
     return random.uniform(top / 2, top)
-
-
-def drop_broken_connections() -> None:
-    """After a transient error, a connection the server dropped is closed, so the next piece of
-    work opens a fresh one. One inside a transaction belongs to whoever opened it (a test)."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()
 
 
 def retry_task_on_transient(task, exc: BaseException) -> None:

@@ -128,22 +128,10 @@ def test_a_blip_before_any_view_runs_gets_the_busy_page(db, login, monkeypatch):
     assert "The system is busy" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real dropped connection")
 def test_a_connection_the_server_drops_mid_answer_is_reopened_and_the_answer_kept(
-    client, monkeypatch
+    client, call, monkeypatch
 ):
-    from django.utils import timezone
-
-    agency = AgencyFactory(slug="kcpd", preset="kcpd")
-    activation = Activation.objects.create(
-        agency=agency, incident_type=IncidentType.objects.get(agency=agency, code="pursuit-crash"),
-        occurred_at=timezone.now(), location="Downtown", members_affected=1, peers_needed=1,
-        status="open", opened_at=timezone.now(),
-    )  # fmt: skip
-    call = CallOut.objects.create(
-        agency=agency, activation=activation, peer=PeerFactory(agency=agency)
-    )
     owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
     real = views.respond_service
     dropped = []
