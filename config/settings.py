@@ -299,7 +299,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    # Retention (below): expired audit records, sign-in attempts and notices' addresses go.
+    "retention-sweep": {"task": "security.retention_sweep", "schedule": crontab(hour=3, minute=15)},
 }
+
+# Retention, in days, enforced by security.retention_sweep and stated on the privacy page: the
+# audit log a year (CJIS AU-11; never less), sign-in attempts and lockouts (django-axes) 90 days,
+# a finished notice's recipient and error 30 days (its type, time and state stay, for counts).
+RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=365)
+RETENTION_SIGNIN_ATTEMPTS_DAYS = env.int("RETENTION_SIGNIN_ATTEMPTS_DAYS", default=90)
+RETENTION_OUTBOX_DAYS = env.int("RETENTION_OUTBOX_DAYS", default=30)
 
 # Security. Production (DEBUG off) defaults to the strict values `check --deploy` asks for;
 # SECURE_SSL_REDIRECT and the secure-cookie flags can be lowered only for a local plain-http run.
