@@ -1,14 +1,13 @@
 """Statistics and reports. Coordinators see per-peer figures; the command role sees aggregates
 only, with every small count hidden."""
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from agencies import csv_export
 from agencies.choices import Role
 from agencies.decorators import requires
 
@@ -46,11 +45,7 @@ def statistics(request, agency_slug):
 
 
 def _csv(filename: str, rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerows(rows)
-    return response
+    return csv_export.response(filename, rows)
 
 
 def _shown(cell, threshold) -> str:
