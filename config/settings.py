@@ -100,16 +100,29 @@ AUTHENTICATION_BACKENDS = [
 
 # Lockout: 5 failed sign-ins within 15 minutes lock that username from that address (only that
 # pair, so nobody can lock a user out from everywhere); an admin unlocks, or it lifts after 15
-# minutes without another try.
+# minutes without another try. A wrong authenticator or recovery code is a failed sign-in too,
+# and every way in (password, emailed link, second step) is refused while locked
+# (security/lockout.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Not on the password alone: the failures are cleared when the sign-in is complete, after the
+# second step for a role that needs one (security/lockout.py), so wrong codes add up.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
 AXES_VERBOSE = False
+# The system-use notice on the sign-in pages (CJIS AC-8); each deployment may word its own.
+LOGIN_NOTICE = env.str(
+    "LOGIN_NOTICE",
+    default=(
+        "This is a restricted system for authorized users only. Its use is monitored and "
+        "recorded; using it means you consent to that. Unauthorized use is prohibited and may "
+        "lead to criminal and civil penalties."
+    ),
+)
 
 # Content Security Policy: scripts and styles only from this site, nothing inline.
 CONTENT_SECURITY_POLICY = {
