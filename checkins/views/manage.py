@@ -1,16 +1,15 @@
 """The coordinator's pages: compliance, scheduler runs, requests and misses to decide."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from agencies import csv_export
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 
@@ -48,40 +47,28 @@ def compliance(request, agency_slug):
 def export(request, agency_slug):
     agency = request.agency
     today = today_in(agency)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{agency_slug}-checkins.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "employee_number",
-            "last_name",
-            "first_name",
-            "unit",
-            "due_on",
-            "last_completed_on",
-            "status",
-            "appointment",
-            "next_appointment",
-        ]
-    )
     tz = zone(agency)
-    for row in selectors.officers(agency=agency, today=today).iterator(chunk_size=2000):
-        status = "overdue" if row.due_on < today else "compliant"
-        appointment = "missed" if row.missed else "scheduled" if row.scheduled else ""
-        writer.writerow(
-            [
+    header = [
+        "employee_number", "last_name", "first_name", "unit", "due_on", "last_completed_on",
+        "status", "appointment", "next_appointment",
+    ]  # fmt: skip
+
+    def rows():
+        yield header
+        for row in selectors.officers(agency=agency, today=today).iterator(chunk_size=2000):
+            yield [
                 row.person.employee_number,
                 row.person.last_name,
                 row.person.first_name,
                 row.person.unit,
                 row.due_on,
                 row.last_completed_on or "",
-                status,
-                appointment,
+                "overdue" if row.due_on < today else "compliant",
+                "missed" if row.missed else "scheduled" if row.scheduled else "",
                 row.next_start.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.next_start else "",
             ]
-        )
-    return response
+
+    return csv_export.response(f"{agency_slug}-checkins.csv", rows())
 
 
 @requires("checkins.manage")
