@@ -1,8 +1,11 @@
 """The personnel directory as CSV: export, and an import that previews first and writes only a
-clean file, all of it or nothing."""
+clean file, all of it or nothing. The export writes through agencies.csv_export, so no cell runs
+as a formula; the import takes off the one quote it put before such text, so an exported file
+imports as it was, and any other text is kept as typed."""
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from agencies import csv_export
 from agencies.choices import MemberClass
 from agencies.models import Agency, User
 from roster.models import DirectoryImport, Person
@@ -49,22 +53,17 @@ class ImportPlan:
         return not self.errors
 
 
-def export_csv(*, agency: Agency) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+def export_rows(*, agency: Agency) -> Iterator[list]:
+    yield COLUMNS
     people = Person.objects.for_agency(agency).select_related("commanding_officer")
     for p in people.order_by("employee_number"):
-        writer.writerow(
-            [
-                p.employee_number, p.first_name, p.last_name, p.rank, p.unit, p.member_class,
-                p.hire_date.isoformat() if p.hire_date else "", p.email, p.phone,
-                p.commanding_officer.employee_number if p.commanding_officer else "",
-                *("yes" if getattr(p, f) else "no" for f in FLAG_FIELDS),
-                "yes" if p.employed else "no",
-            ]
-        )  # fmt: skip
-    return out.getvalue()
+        yield [
+            p.employee_number, p.first_name, p.last_name, p.rank, p.unit, p.member_class,
+            p.hire_date.isoformat() if p.hire_date else "", p.email, p.phone,
+            p.commanding_officer.employee_number if p.commanding_officer else "",
+            *("yes" if getattr(p, f) else "no" for f in FLAG_FIELDS),
+            "yes" if p.employed else "no",
+        ]  # fmt: skip
 
 
 def decode(raw: bytes) -> str:
@@ -105,7 +104,7 @@ def plan_import(*, agency: Agency, text: str) -> ImportPlan:
         if len(values) != len(header):
             plan.errors.append(RowError(line, f"{len(values)} values for {len(header)} columns."))
             continue
-        raw = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        raw = {h: csv_export.as_typed(v.strip()) for h, v in zip(header, values, strict=True)}
         row, problems = _clean_row(raw)
         number = row.get("employee_number", "")
         if number in seen:

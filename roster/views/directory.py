@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from agencies import csv_export
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import selectors
@@ -46,11 +46,9 @@ def person_edit(request, agency_slug, pk=None):
 
 @requires("directory.manage")
 def export_people(request, agency_slug):
-    response = HttpResponse(
-        directory_csv.export_csv(agency=request.agency), content_type="text/csv; charset=utf-8"
+    return csv_export.response(
+        f"{agency_slug}-directory.csv", directory_csv.export_rows(agency=request.agency)
     )
-    response["Content-Disposition"] = f'attachment; filename="{agency_slug}-directory.csv"'
-    return response
 
 
 @requires("directory.manage")
