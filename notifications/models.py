@@ -23,9 +23,11 @@ class Message(TenantModel):
 
     purpose = models.CharField(max_length=40)
     subject_type = models.CharField(max_length=40)
-    subject_id = models.BigIntegerField()
+    # Both emptied, with the label and the error, once a finished notice is past
+    # RETENTION_OUTBOX_DAYS (notifications/retention.py): the row stays, for counts.
+    subject_id = models.BigIntegerField(null=True)
     recipient_type = models.CharField(max_length=20)
-    recipient_id = models.BigIntegerField()
+    recipient_id = models.BigIntegerField(null=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient_label = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

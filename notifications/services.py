@@ -178,7 +178,8 @@ def due_ids(limit: int = 500) -> list[int]:
 
 
 def retry(*, message: Message) -> None:
-    Message.objects.filter(pk=message.pk, state=State.FAILED).update(
+    # A notice past retention has lost its recipient: there is no one to send it to.
+    Message.objects.filter(pk=message.pk, state=State.FAILED, recipient_id__isnull=False).update(
         state=State.PENDING, due_at=timezone.now(), last_error=""
     )
     enqueue_on_commit([message.pk])
