@@ -10,8 +10,15 @@ class ActivationForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    area = forms.ChoiceField(
+        label="General area",
+        help_text="All that the call-out email and text say of where.",
+    )
     location = forms.CharField(
-        max_length=120, label="General location", help_text="No address of a person."
+        max_length=120,
+        label="General location",
+        help_text="No address of a person. Shown to the called peers on the call-out page, "
+        "never sent; erased when the activation closes.",
     )
     members_affected = forms.IntegerField(min_value=1, max_value=500, label="Members affected")
     peers_needed = forms.IntegerField(min_value=1, max_value=50, label="Peers needed")
@@ -19,7 +26,8 @@ class ActivationForm(forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Reaches the called-out peers; erased when the activation closes.",
+        help_text="Shown to the called peers on the call-out page, never sent in a message; "
+        "erased when the activation closes.",
     )
     consent_confirmed = forms.BooleanField(
         required=False, label="The member gave express permission (where the type needs it)"
@@ -40,6 +48,10 @@ class ActivationForm(forms.Form):
         self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
             active=True
         )
+        areas = policy.activation_areas
+        self.fields["area"].choices = [("", "Choose the general area"), *((a, a) for a in areas)]
+        # An agency that has emptied its list can still activate; the messages then say no area.
+        self.fields["area"].required = bool(areas)
         self.fields["involved"].queryset = (
             Peer.objects.for_agency(agency).filter(status="active").select_related("person")
         )

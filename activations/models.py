@@ -15,13 +15,24 @@ class Status(models.TextChoices):
 
 class Activation(TenantModel):
     """The team called out after a critical incident. What could identify the people affected is
-    kept to a count; the free-text briefing reaches the called-out peers and is erased on close."""
+    kept to a count. The exact location and the free-text briefing are shown on the call-out page
+    to the peers called, never put in a message, and erased on close; a message says only the
+    incident type and the general `area`, chosen from the agency's list."""
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     incident_type = models.ForeignKey(IncidentType, on_delete=models.PROTECT)
     occurred_at = models.DateTimeField()
+    area = models.CharField(
+        "General area",
+        max_length=80,
+        blank=True,
+        help_text="One of the agency's general areas: all a call-out message says of where.",
+    )
+    # Required to open; blank once the activation is closed or declined (erased with the briefing).
     location = models.CharField(
-        max_length=120, help_text="General location only, e.g. 'I-70 near Blue Ridge Cutoff'."
+        max_length=120,
+        blank=True,
+        help_text="General location only, e.g. 'I-70 near Blue Ridge Cutoff'.",
     )
     members_affected = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(500)]

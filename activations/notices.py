@@ -1,5 +1,7 @@
-"""The words of each activation notice, rendered when the outbox delivers it. A call-out carries
-the briefing only while the activation is open; a supervisor learns that the peer is on an
+"""The words of each activation notice, rendered when the outbox delivers it. No message carries
+what is erased on close: a call-out says the incident type, the general area chosen from the
+agency's list and the signed link; the time, the exact location and the briefing are on the page
+behind the link, while the activation is open. A supervisor learns that the peer is on an
 assignment and nothing about the incident."""
 
 from django.conf import settings
@@ -29,18 +31,19 @@ def render_callout(message: Message) -> Rendered | None:
     if call is None or call.state != CallState.CALLED or call.activation.status != Status.OPEN:
         return None
     a = call.activation
-    when = timezone.localtime(a.occurred_at).strftime("%a %b %-d %H:%M")
     url = respond_url(call)
     title = call.agency.policy.team_name
+    # Never a.location nor a.briefing: a message outlives the erasure on close.
+    what = a.incident_type.label + (f", {a.area}" if a.area else "")
     if message.channel == Channel.SMS:
-        body = f"{title} call-out: {a.incident_type.label}, {a.location}, {when}. Answer: {url}"
+        body = f"{title} call-out: {what}. Details and your answer: {url}"
         return Rendered(to=recipient_address(message), subject="", body=body)
     body = (
         f"The {title} is activated.\n\n"
-        f"Incident: {a.incident_type.label}\nWhen: {when}\nWhere (general): {a.location}\n"
-        f"Members affected: {a.members_affected}\n"
-        + (f"\nBriefing:\n{a.briefing}\n" if a.briefing else "")
-        + f"\nAccept or decline here (no sign-in needed; the link works for 24 hours):\n{url}\n"
+        f"Incident: {a.incident_type.label}\n"
+        + (f"General area: {a.area}\n" if a.area else "")
+        + "\nWhen, where and the briefing are on the call-out page, until the activation closes. "
+        f"Accept or decline there (no sign-in needed; the link works for 24 hours):\n{url}\n"
     )
     return Rendered(to=recipient_address(message), subject=f"{title} call-out", body=body)
 

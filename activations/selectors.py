@@ -3,7 +3,7 @@ from django.db.models import Count, Q, QuerySet
 from agencies.models import Agency
 from roster.models import Peer
 
-from .models import Activation, CallOut, CallState
+from .models import Activation, CallOut, CallState, Status
 
 
 def activations_for(*, agency: Agency, user_id: int, sees_all: bool) -> QuerySet[Activation]:
@@ -23,6 +23,23 @@ def get_activation(*, agency: Agency, pk: int, user_id: int, sees_all: bool) -> 
 
 def callouts_of(*, activation: Activation) -> QuerySet[CallOut]:
     return activation.callouts.select_related("peer__person", "peer__agency")
+
+
+def call_details(*, call: CallOut) -> dict | None:
+    """What the call-out page shows a called peer beyond the incident type and the general area:
+    when, the exact location and the briefing. Never in a message; only while the activation is
+    open and the peer is still called or has accepted (not once declined or stood down)."""
+    activation = call.activation
+    if activation.status != Status.OPEN or call.state not in {
+        CallState.CALLED,
+        CallState.ACCEPTED,
+    }:
+        return None
+    return {
+        "occurred_at": activation.occurred_at,
+        "location": activation.location,
+        "briefing": activation.briefing,
+    }
 
 
 def involved_choices(*, agency: Agency) -> QuerySet[Peer]:

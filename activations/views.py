@@ -47,6 +47,7 @@ def activation_list(request, agency_slug):
                     roles=request.roles,
                     incident_type=data["incident_type"],
                     occurred_at=data["occurred_at"],
+                    area=data["area"],
                     location=data["location"],
                     members_affected=data["members_affected"],
                     briefing=data["briefing"],
@@ -152,7 +153,7 @@ def activation_close(request, agency_slug, pk):
         request,
         pk,
         lambda a: service.close(activation=a, actor=request.user),
-        "Closed. The briefing has been erased.",
+        "Closed. The location and the briefing have been erased.",
     )
 
 
@@ -230,7 +231,13 @@ def _respond(request, agency, callout_id):
     return render(
         request,
         "activations/respond.html",
-        {"call": call, "outcome": outcome, "agency": agency, "policy": agency.policy},
+        {
+            "call": call,
+            "details": selectors.call_details(call=call),
+            "outcome": outcome,
+            "agency": agency,
+            "policy": agency.policy,
+        },
     )
 
 

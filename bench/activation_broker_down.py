@@ -134,7 +134,8 @@ def run(args, folder: Path) -> int:
 
     def one_request(number: int, *, delayed: bool) -> float:
         form = {
-            "incident_type": incident.pk, "location": f"Round {number}", "members_affected": 1,
+            "incident_type": incident.pk, "area": agency.policy.activation_areas[0],
+            "location": f"Round {number}", "members_affected": 1,
             "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "peers_needed": PEERS, "briefing": "",
         }  # fmt: skip

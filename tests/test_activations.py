@@ -68,6 +68,7 @@ def activate(client, kcpd, callbacks, **extra):
     data = {
         "incident_type": pursuit(kcpd).pk,
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "area": "Within Kansas City",
         "location": "I-435 near Front Street",
         "members_affected": 2,
         "peers_needed": 2,
@@ -93,13 +94,48 @@ def test_coordinator_activates_for_a_pursuit_crash_and_the_on_call_peers_get_ema
     assert response.status_code == 302
     activation = Activation.objects.get()
     assert activation.status == "open"
+    assert activation.area == "Within Kansas City"
     called = {c.peer for c in activation.callouts.all()}
     assert called == set(team["on_call"])
     assert sorted(m.to[0] for m in mail.outbox) == ["ava@kcpd.example.org", "ben@kcpd.example.org"]
-    assert "Pursuit ended in a crash" in mail.outbox[0].body
     assert len(LocmemSmsBackend.outbox) == 2
     assert "/callouts/kcpd/" in LocmemSmsBackend.outbox[0]["body"]
+    # The messages say the type, the general area and the link; never the location or briefing.
+    for body in [m.body for m in mail.outbox] + [s["body"] for s in LocmemSmsBackend.outbox]:
+        assert "Pursuit ending in death" in body and "Within Kansas City" in body
+        assert "Front Street" not in body and "Pursuit ended in a crash" not in body
     assert set(Message.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_the_activation_form_needs_one_of_the_agencys_general_areas(
+    login, kcpd, team, coordinator, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    for area in ["", "12 Elm Street, home of Officer Smith"]:
+        response = activate(client, kcpd, django_capture_on_commit_callbacks, area=area)
+        assert response.status_code == 200
+        assert not Activation.objects.exists()
+    page = client.get("/kcpd/activations/").content.decode()
+    assert "Elsewhere in the Kansas City metropolitan area" in page
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_an_area_not_on_the_agencys_list_and_a_blank_location(
+    kcpd, coordinator
+):
+    from django.core.exceptions import ValidationError
+
+    base = dict(
+        agency=kcpd, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
+        incident_type=pursuit(kcpd), occurred_at=timezone.now(), members_affected=1,
+        briefing="", peers_needed=1,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="general areas"):
+        service.create(**base, area="Home of Officer Smith", location="Downtown")
+    with pytest.raises(ValidationError, match="in general terms"):
+        service.create(**base, area="Within Kansas City", location="  ")
+    assert not Activation.objects.exists()
 
 
 @pytest.mark.django_db
@@ -260,24 +296,29 @@ def test_a_bad_link_gets_a_clear_page_and_changes_nothing(
 
 
 @pytest.mark.django_db
-def test_after_closing_the_briefing_is_gone_from_the_database(
+def test_after_closing_the_location_and_briefing_are_gone_from_the_database(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
     from django.db import connection
 
     client = login(coordinator)
-    activate(client, kcpd, django_capture_on_commit_callbacks, briefing="UNIQUE-BRIEFING-7731")
+    activate(
+        client, kcpd, django_capture_on_commit_callbacks,
+        briefing="UNIQUE-BRIEFING-7731", location="UNIQUE-LOCATION-7732",
+    )  # fmt: skip
     activation = Activation.objects.get()
     activation.involved_peers.add(team["spare"])
     client.post(reverse("activations:close", args=["kcpd", activation.pk]))
     activation.refresh_from_db()
     assert activation.status == "closed"
-    assert activation.briefing == ""
+    assert (activation.briefing, activation.location) == ("", "")
+    assert activation.area == "Within Kansas City"  # the general area stays
     assert activation.involved_peers.count() == 0
     with connection.cursor() as cursor:
         for model in __import__("django.apps").apps.apps.get_models():
             cursor.execute(f'SELECT * FROM "{model._meta.db_table}"')
-            assert "UNIQUE-BRIEFING-7731" not in repr(cursor.fetchall()), model
+            rows = repr(cursor.fetchall())
+            assert "UNIQUE-BRIEFING-7731" not in rows and "UNIQUE-LOCATION-7732" not in rows
 
 
 @pytest.mark.django_db

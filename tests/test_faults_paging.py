@@ -127,9 +127,13 @@ def incident_type(agency) -> IncidentType:
 
 
 def scene(agency) -> str:
-    # Each agency's activation has its own location, which its messages carry: the agencies'
-    # demo phone numbers are alike, so an address alone would not say whose call-out it was.
     return f"Scene {agency.slug}"
+
+
+# Each agency has one activation, and its messages carry the agency in their link (never the
+# location): the agencies' demo phone numbers are alike, so an address alone would not say
+# whose call-out it was.
+LINK_AGENCY = re.compile(r"/callouts/([^/\s]+)/")
 
 
 def open_activations(made: list[tuple[Agency, User]], *, peers: int) -> list[Activation]:
@@ -153,24 +157,24 @@ def wait_until_ready(tmp_path: Path, name: str) -> None:
 
 
 def deliveries(tmp_path: Path) -> Counter:
-    """(channel, address, scene) of every message the backends wrote, as many times as written."""
+    """(channel, address, agency) of every message the backends wrote, as many times as
+    written."""
     written = Counter()
     for line in sms_lines(tmp_path):
         text = json.loads(line)
-        written[(Channel.SMS, text["to"], re.search(r"(Scene \S+?),", text["body"])[1])] += 1
+        written[(Channel.SMS, text["to"], LINK_AGENCY.search(text["body"])[1])] += 1
     folder = tmp_path / "mail"
     for path in folder.iterdir() if folder.exists() else []:
         # The file backend may append two messages to one file: each has its headers and body.
         for mail in path.read_text().split("\n" + "-" * 79 + "\n"):
             if to := re.search(r"^To: (.+)$", mail, flags=re.MULTILINE):
-                where = re.search(r"^Where \(general\): (.+)$", mail, flags=re.MULTILINE)
-                written[(Channel.EMAIL, to[1].strip(), where[1].strip())] += 1
+                written[(Channel.EMAIL, to[1].strip(), LINK_AGENCY.search(mail)[1])] += 1
     return written
 
 
 def outbox() -> Counter:
-    """(channel, address, scene) of every message the outbox holds: what should have gone."""
-    calls = dict(CallOut.objects.values_list("pk", "activation__location"))
+    """(channel, address, agency) of every message the outbox holds: what should have gone."""
+    calls = dict(CallOut.objects.values_list("pk", "agency__slug"))
     messages = Message.objects.all()
     assert {m.purpose for m in messages} <= {"callout"}
     return Counter((m.channel, recipient_address(m), calls[m.subject_id]) for m in messages)
@@ -221,6 +225,7 @@ def test_with_redis_killed_an_activation_of_10_peers_opens_at_once_and_goes_out_
     form = {
         "incident_type": incident_type(agency).pk,
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "area": agency.policy.activation_areas[0],
         "location": scene(agency),
         "members_affected": 1,
         "peers_needed": 10,

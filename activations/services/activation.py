@@ -58,12 +58,14 @@ def create(
     members_affected: int,
     briefing: str,
     peers_needed: int,
+    area: str = "",
     consent_confirmed: bool = False,
     involved: list[Peer] | None = None,
     override_reason: str = "",
 ) -> Activation:
     """Open the activation (a role the policy lets open) or record the request (a role the
-    policy lets ask) for the coordinator to approve."""
+    policy lets ask) for the coordinator to approve. `area` is one of the policy's general areas
+    (what the messages say); the location and the briefing stay on the pages."""
     policy = agency.policy
     opening = may_open(policy, roles)
     if not opening and not may_request(policy, roles):
@@ -84,11 +86,17 @@ def create(
                 "days: check the date."
             }
         )
+    if area and area not in policy.activation_areas:
+        raise ValidationError({"area": "Choose one of this agency's general areas."})
+    # Blank only once erased on close; to open, say where.
+    if not location.strip():
+        raise ValidationError({"location": "Say where it happened, in general terms."})
     overridden = _check_limit(policy, peers_needed, roles, override_reason)
     activation = Activation(
         agency=agency,
         incident_type=incident_type,
         occurred_at=occurred_at,
+        area=area,
         location=location.strip(),
         members_affected=members_affected,
         briefing=briefing.strip(),
@@ -161,6 +169,18 @@ def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Ac
     return activation
 
 
+def _end(activation: Activation, *, status: str, actor: User) -> None:
+    """Closed or declined: what could point at the people affected goes, the exact location, the
+    briefing and who was involved. The incident type and the general area stay."""
+    activation.status = status
+    activation.closed_by = actor
+    activation.closed_at = timezone.now()
+    activation.location = ""
+    activation.briefing = ""
+    activation.save(update_fields=["status", "closed_by", "closed_at", "location", "briefing"])
+    activation.involved_peers.clear()
+
+
 @transaction.atomic
 def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
     activation = lock(activation.pk)
@@ -168,12 +188,7 @@ def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Ac
         raise _taken(activation)
     if not may_open(activation.agency.policy, roles):
         raise PermissionDenied("Your role cannot decide activation requests.")
-    activation.status = Status.DECLINED
-    activation.closed_by = actor
-    activation.closed_at = timezone.now()
-    activation.briefing = ""
-    activation.save(update_fields=["status", "closed_by", "closed_at", "briefing"])
-    activation.involved_peers.clear()
+    _end(activation, status=Status.DECLINED, actor=actor)
     cancel_for(subject=activation)
     return activation
 
@@ -205,8 +220,8 @@ def add_peers(
 
 @transaction.atomic
 def close(*, activation: Activation, actor: User) -> Activation:
-    """Close it: the briefing and the list of involved peers are erased, unanswered call-outs are
-    stood down (and told), and the accepted peers' time is settled."""
+    """Close it: the location, the briefing and the list of involved peers are erased,
+    unanswered call-outs are stood down (and told), and the accepted peers' time is settled."""
     activation = lock(activation.pk)
     if activation.status not in {Status.OPEN, Status.REQUESTED}:
         raise ValidationError(
@@ -214,12 +229,7 @@ def close(*, activation: Activation, actor: User) -> Activation:
             if activation.status == Status.CLOSED
             else "This request was already declined."
         )
-    activation.status = Status.CLOSED
-    activation.closed_by = actor
-    activation.closed_at = timezone.now()
-    activation.briefing = ""
-    activation.save(update_fields=["status", "closed_by", "closed_at", "briefing"])
-    activation.involved_peers.clear()
+    _end(activation, status=Status.CLOSED, actor=actor)
     stand_down(activation)
     cancel_for(subject=activation)
     settle_time(activation)

@@ -18,6 +18,9 @@ from agencies.validators import ChoiceListValidator, DayListValidator, TextListV
 
 from .core import Agency, TenantModel
 
+AREA_MAX_LENGTH = 80
+MAX_AREAS = 20
+
 
 def _choice_list(path: str, help_text: str, blank: bool = True) -> models.JSONField:
     return models.JSONField(
@@ -116,6 +119,13 @@ class Policy(models.Model):
         default=True, help_text="A request from a supervisor needs the coordinator's approval."
     )
     activation_chain = _choice_list("ChainStep", "Who notifies whom, in order.", blank=False)
+    activation_areas = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[TextListValidator(max_length=AREA_MAX_LENGTH)],
+        help_text="The general areas the coordinator chooses from when activating the team: the "
+        "only 'where' a call-out message carries, so never a name or an address.",
+    )
     peer_notifies_supervisor = models.BooleanField(
         default=False, help_text="An activated peer tells their own supervisor of the assignment."
     )
@@ -232,6 +242,11 @@ class Policy(models.Model):
                 f"Reminders come after the notice: fewer than {self.checkin_notice_days} days "
                 "before the appointment."
             )
+        areas = self.activation_areas if isinstance(self.activation_areas, list) else []
+        if len(areas) > MAX_AREAS:
+            errors["activation_areas"] = f"A short list: at most {MAX_AREAS} general areas."
+        elif len(set(areas)) != len(areas):
+            errors["activation_areas"] = "An area is listed twice."
         if errors:
             raise ValidationError(errors)
 

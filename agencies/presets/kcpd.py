@@ -43,6 +43,14 @@ POINTS = {
     "activation_request_roles": (["command"], "III.E: COP, designee or on-scene commander"),
     "activation_requires_approval": (True, "III.E"),
     "activation_chain": (["lead", "coordinators", "peers"], "IV.A.1-2"),
+    "activation_areas": (
+        [
+            "Within Kansas City",
+            "Elsewhere in the Kansas City metropolitan area",
+            "Outside the metropolitan area, as the Chief directs",
+        ],
+        "III.E: within the Kansas City metropolitan area, or as directed by COP or designee",
+    ),
     "peer_notifies_supervisor": (True, "IV.A.3"),
     "max_peers_per_activation": (2, "III.F"),
     "limit_override_roles": (["command"], "III.F"),

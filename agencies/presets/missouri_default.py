@@ -80,6 +80,9 @@ POINTS = {
     "reschedule_min_days": (7, "product default"),
     "checkin_reminder_days": ([7, 1], "product default"),
     "missed_copy_to_command": (True, "product default"),
+    # What a call-out message says of where: a general area chosen from this list, never the
+    # location itself (which stays on the call-out page and is erased on close).
+    "activation_areas": (["Within the city", "Outside the city"], "product default"),
 }
 
 INCIDENT_TYPES = [

@@ -46,6 +46,15 @@ POINTS = {
     "activation_roles": (["coordinator", "command"], "Team Composition; Contact Guidelines 9"),
     "activation_request_roles": (["officer"], "Contact Guidelines 9: through RTCC"),
     "activation_chain": (["lead", "team_leaders", "peers"], "Team Composition (Team Leader 2)"),
+    # The policy has a Team Leader per Area Station but names no station: the city as one area.
+    "activation_areas": (
+        [
+            "Within the City of St. Louis",
+            "St. Louis County",
+            "Elsewhere in the region",
+        ],
+        "Team Member 4 (assist the St. Louis County Peer Team); Goals 5 (regional peer teams)",
+    ),
     "cross_agency_requests": (True, "Goals 5; Team Composition (Deputy Chief 3)"),
     "cross_agency_approver_role": ("command", "Team Composition (Deputy Chief 3)"),
     "cross_agency_approver_title": (

@@ -190,6 +190,7 @@ def test_the_coordinator_activates_a_peer_accepts_from_the_email_and_the_status_
     page.get_by_label("Incident type").select_option(
         label="Pursuit ending in death or serious bodily injury"
     )
+    page.get_by_label("General area").select_option(label="Within Kansas City")
     page.get_by_label("General location").fill("I-435 near Front Street")
     page.get_by_label("Members affected").fill("2")
     page.get_by_label("Briefing").fill("Two officers at the scene.")
@@ -201,6 +202,7 @@ def test_the_coordinator_activates_a_peer_accepts_from_the_email_and_the_status_
     shot(page, "coordinator-activation-called")
 
     email = next(m for m in mail.outbox if "/callouts/" in m.body)
+    assert "Two officers at the scene." not in email.body  # on the page only
     link = re.search(r"http://\S+/callouts/\S+/", email.body).group(0)
     peer = fresh_page(phone=True)
     peer.goto(link)

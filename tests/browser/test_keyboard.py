@@ -100,6 +100,10 @@ def test_a_coordinator_activates_the_team_by_keyboard(page_for, live_server, dem
     tab_to(page, incident)
     page.keyboard.type("Pursuit")  # a closed select jumps to the option typed
     expect(incident.locator("option:checked")).to_have_text(re.compile("^Pursuit"))
+    area = page.get_by_label("General area")
+    tab_to(page, area)
+    page.keyboard.type("Within")
+    expect(area.locator("option:checked")).to_have_text("Within Kansas City")
     tab_to(page, page.get_by_label("General location"))
     page.keyboard.type("I-70 at Blue Ridge Cutoff")
     tab_to(page, page.get_by_label("Members affected"))
