@@ -69,8 +69,14 @@ def _delete_in_batches(queryset: models.QuerySet, *, batch_size: int = BATCH) ->
 
 
 def purge_audit() -> int:
-    """Audit records past RETENTION_AUDIT_DAYS, by the audit log's one deletion path."""
-    return AuditEvent.objects.purge_expired(days=PERIODS["audit"].days)
+    """Audit records past RETENTION_AUDIT_DAYS, by the audit log's one deletion path; the
+    platform administration pages' own log (Django admin's) at the same age."""
+    from django.contrib.admin.models import LogEntry
+
+    days = PERIODS["audit"].days
+    purged = AuditEvent.objects.purge_expired(days=days)
+    cutoff = timezone.now() - timedelta(days=days)
+    return purged + _delete_in_batches(LogEntry.objects.filter(action_time__lt=cutoff))
 
 
 def purge_signin_attempts() -> int:
@@ -88,6 +94,14 @@ def forget_dead_sessions() -> int:
     which user held it goes a day after that, whether or not they signed out."""
     cutoff = timezone.now() - timedelta(seconds=ABSOLUTE_SECONDS) - timedelta(days=1)
     return _delete_in_batches(UserSession.objects.filter(created_at__lt=cutoff))
+
+
+def forget_expired_signin_links() -> int:
+    """A sign-in link works for 10 minutes; the hash of it goes a day after it expired."""
+    from roster.models import SignInLink
+
+    cutoff = timezone.now() - timedelta(days=1)
+    return _delete_in_batches(SignInLink.objects.filter(expires_at__lt=cutoff))
 
 
 def strip_outbox() -> int:
@@ -108,6 +122,7 @@ STEPS = {
     "audit": purge_audit,
     "signin_attempts": purge_signin_attempts,
     "sessions": forget_dead_sessions,
+    "signin_links": forget_expired_signin_links,
     "outbox": strip_outbox,
     "files": prune_mail_files,
 }

@@ -261,3 +261,26 @@ def test_two_sweeps_at_once_remove_each_row_once_and_crash_nowhere(agency):
     assert AuditEvent.objects.count() == 1 and not AccessLog.objects.exists()
     assert not Message.objects.filter(recipient_id__isnull=False).exists()
     assert Message.objects.count() == 30
+
+
+def test_a_sign_in_links_hash_goes_a_day_after_the_link_expired():
+    from roster.models import SignInLink
+
+    user = UserFactory()
+    for name, expired_days_ago in (("old", 2), ("recent", 0.5)):
+        SignInLink.objects.create(
+            user=user, token_hash=name, expires_at=NOW - timedelta(days=expired_days_ago)
+        )
+    assert _sweep()["signin_links"] == 1
+    assert list(SignInLink.objects.values_list("token_hash", flat=True)) == ["recent"]
+
+
+def test_the_platform_administration_log_goes_with_the_audit_log(agency):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    user = UserFactory()
+    for days in (364, 366):
+        with _at(days):
+            LogEntry.objects.create(user=user, object_repr=str(days), action_flag=CHANGE)
+    _sweep()
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == ["364"]

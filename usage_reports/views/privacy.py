@@ -11,9 +11,7 @@ def privacy_page(request, agency_slug):
         request,
         "usage_reports/privacy.html",
         {
-            "everyone": privacy.stored_about("everyone"),
-            "peer": privacy.stored_about("peer"),
-            "records": privacy.stored_about("nobody"),
+            "groups": privacy.groups(request.policy),
             "actions": privacy.actions_recorded(),
             "usage_fields": privacy.usage_form_fields(),
             "outreach_fields": privacy.outreach_fields(),
