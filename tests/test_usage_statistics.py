@@ -2,7 +2,7 @@
 formats."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from agencies.models import IncidentType, InterventionType
 from tests.factories import AgencyFactory, PeerFactory, member
 from usage_reports import periods
 from usage_reports.models import UsageReport
-from usage_reports.suppression import suppress
+from usage_reports.suppression import protect
 
 CENTRAL = zoneinfo.ZoneInfo("America/Chicago")
 
@@ -74,26 +74,43 @@ def data(kcpd, team, quarter):
 
 
 def test_a_lone_hidden_count_takes_the_next_smallest_with_it():
-    assert suppress([10, 2, 7], 3) == [10, None, None]
-    assert suppress([10, 2, 1, 7], 3) == [10, None, None, 7]
-    assert suppress([10, 8], 3) == [10, 8]
-    assert suppress([0, 0], 3) == [None, None]
+    assert protect([10, 8], 3) == [False, False]
+    # 2 alone would be the total less 17; with 7 hidden too it could be 0, 1 or 2.
+    assert protect([10, 2, 7], 3) == [False, True, True]
 
 
-def test_hidden_counts_whose_sum_gives_them_away_take_the_next_smallest_with_them():
-    # Four counts of 2 sum to 8 with the total shown: each must be 2. A 3 is hidden with them.
-    assert suppress([6, 3, 3, 2, 2, 2, 2], 3) == [6, None, 3, None, None, None, None]
-    # Two hidden zeros (sum 0) would be known: the next smallest goes too.
-    assert suppress([9, 0, 0, 5], 3) == [9, None, None, None]
-    # Sums in between leave them unknown: nothing more is hidden.
-    assert suppress([9, 1, 2, 5], 3) == [9, None, None, 5]
+def test_hidden_counts_the_total_would_pin_take_a_shown_one_with_them():
+    # Two counts under 3 summing to 3 would each be 1 or 2: not the three values promised.
+    assert protect([9, 1, 2, 5], 3) == [False, True, True, True]
+    # Three of them summing to 3 can each still be 0, 1 or 2 with the total shown.
+    assert protect([1, 1, 1, 20], 3) == [True, True, True, False]
+    # Zeros beside a 3: the 3 could give up nothing, so a count that can (10) goes instead.
+    assert protect([0, 3, 10], 3) == [True, False, True]
 
 
-def test_a_count_hidden_to_protect_another_says_hidden_not_fewer_than():
-    from usage_reports.suppression import cells
+def test_a_table_nothing_can_protect_says_so():
+    # On duty 2, off duty 2, total 4: both must be 2 whatever else is hidden.
+    assert protect([2, 2], 3) is None
+    assert protect([3, 0], 3) is None
+    assert protect([0, 0], 3) is None
 
-    shown = cells([("a", 10), ("b", 2), ("c", 7)], threshold=3)
-    assert [(c.value, c.small) for c in shown] == [(10, False), (None, True), (None, False)]
+
+def test_a_count_hidden_to_protect_another_says_hidden_not_fewer_than(kcpd):
+    from usage_reports.counts import Counts
+    from usage_reports.suppression import decide
+
+    month = date(2026, 10, 1)
+    counts = Counts(forms={month: 19}, minutes={month: 19 * 60})
+    counts.by["incident_type"][month] = {1: 10, 2: 2, 3: 7}
+    counts.by["intervention_type"][month] = {1: 19}
+    counts.by["contact_mode"][month] = {"phone": 19}
+    counts.by["on_duty"][month] = {True: 19}
+    entries = {"incident_type": [1, 2, 3], "intervention_type": [1],
+               "contact_mode": ["phone"], "on_duty": [True]}  # fmt: skip
+    decision = decide(counts=counts, months=[month], entries=entries, threshold=3)
+    shown = [decision.cell("2026Q4", "incident_type", e) for e in (1, 2, 3)]
+    assert [(f.value, f.small) for f in shown] == [(10, False), (None, True), (None, False)]
+    assert decision.totals["2026Q4"].value == 19 and decision.totals["2026"].value == 19
 
 
 @pytest.mark.django_db
@@ -137,16 +154,42 @@ def test_the_quarterly_report_comes_as_a_pdf(login, kcpd, data):
 
 
 @pytest.mark.django_db
-def test_statistics_hide_small_monthly_counts_even_for_the_coordinator(login, kcpd, data):
+def test_the_coordinator_who_reads_every_form_sees_every_count(login, kcpd, data):
     page = (
         login(member(kcpd, Role.COORDINATOR))
         .get(f"/kcpd/statistics/?period={data.key}")
         .content.decode()
     )
     assert "Ava Smith" in page  # by peer, for the coordinator
-    # Months: 7 and 5 are shown; the third month (0) is hidden, and with it the smallest other.
-    assert "fewer than 3" in page
+    assert "fewer than" not in page and ">hidden<" not in page
     assert "12</strong> contacts" in page
+
+
+@pytest.mark.django_db
+def test_the_chief_sees_the_same_hidden_counts_on_every_page(login, kcpd, data):
+    """Months 7, 5 and 0 of the quarter: the 0 and the 5 are hidden on the quarter's page, the
+    year's page and the quarterly report alike; a quarter's lone small count is never shown."""
+    client = login(member(kcpd, Role.COMMAND))
+    first, second, third = (f"{m:%B %Y}" for m in data.months)
+    year = data.key[:4]
+    for url in [f"/kcpd/statistics/?period={data.key}", f"/kcpd/statistics/?period={year}",
+                f"/kcpd/reports/quarterly/?period={data.key}"]:  # fmt: skip
+        page = client.get(url).content.decode()
+        assert f"{first}</th>" in page
+        row = page[page.index(f"{second}</th>") : page.index(f"{third}</th>")]
+        assert ">5<" not in row and "hidden" in row, url
+    csv_text = client.get(f"/kcpd/reports/quarterly/?period={data.key}&format=csv").content
+    assert f"{second},hidden" in csv_text.decode()
+
+
+@pytest.mark.django_db
+def test_a_quarter_too_small_to_protect_hides_its_total_hours_and_year(login, kcpd, team, quarter):
+    forms(kcpd, team["Ava"], 2, month=quarter.months[0])
+    client = login(member(kcpd, Role.COMMAND))
+    page = client.get(f"/kcpd/statistics/?period={quarter.key}").content.decode()
+    assert "fewer than 3</strong> contacts" in page and "hidden</strong> hours" in page
+    evaluation = client.get("/kcpd/reports/evaluation/").content.decode()
+    assert ">0.0<" not in evaluation and ">2<" not in evaluation
 
 
 @pytest.mark.django_db

@@ -2,18 +2,19 @@
 
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db import connection
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, IncidentType, InterventionType
 from roster.models import Peer
 
+from . import counts as counting
+from . import periods
 from .models import ContactMode, UsageReport
 from .periods import Period
-from .suppression import Cell, cells
+from .suppression import Cell, Disclosure, Figure, decide
 
 
 def reports_of_peer(*, agency: Agency, peer: Peer) -> QuerySet[UsageReport]:
@@ -43,9 +44,9 @@ def in_period(agency: Agency, period: Period) -> QuerySet[UsageReport]:
 @dataclass
 class Statistics:
     period: Period
-    total: int
-    minutes: int
-    threshold: int
+    total: Figure
+    minutes: int | None  # None: hidden with the total
+    threshold: int | None  # None: every count is shown
     by_month: list[Cell]
     by_incident: list[Cell]
     by_intervention: list[Cell]
@@ -54,8 +55,8 @@ class Statistics:
     by_peer: list[tuple[str, int, int]] = field(default_factory=list)  # name, forms, minutes
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+    def hours(self) -> float | None:
+        return None if self.minutes is None else round(self.minutes / 60, 1)
 
     @property
     def tables(self) -> list[tuple[str, list[Cell]]]:
@@ -72,103 +73,100 @@ def _counts(qs: QuerySet, column: str) -> dict:
     return {row[column]: row["n"] for row in qs.values(column).annotate(n=Count("id"))}
 
 
-def _listed(model, agency: Agency, used: dict) -> list[tuple[str, int]]:
+def _listed(model, agency: Agency, used) -> list[tuple]:
     """The agency's list in its own order, with retired entries only where they were used."""
     items = model.objects.for_agency(agency).order_by("position", "id")
-    return [(i.label, used.get(i.pk, 0)) for i in items if i.active or used.get(i.pk)]
+    return [(i.pk, i.label) for i in items if i.active or i.pk in used]
 
 
-GROUPED = ("month", "incident_type", "intervention_type", "contact_mode", "on_duty", "peer")
-
-GROUPING_SETS_SQL = """
-SELECT date_trunc('month', served_at AT TIME ZONE %(tz)s)::date AS month, incident_type_id,
-       intervention_type_id, contact_mode, on_duty, peer_id, COUNT(*), SUM(duration_minutes),
-       GROUPING(date_trunc('month', served_at AT TIME ZONE %(tz)s)::date, incident_type_id,
-                intervention_type_id, contact_mode, on_duty, peer_id)
-FROM usage_reports_usagereport
-WHERE agency_id = %(agency)s AND served_at >= %(start)s AND served_at < %(end)s
-GROUP BY GROUPING SETS ((date_trunc('month', served_at AT TIME ZONE %(tz)s)::date),
-                        (incident_type_id), (intervention_type_id), (contact_mode), (on_duty),
-                        (peer_id), ())
-"""
+def listing(agency: Agency, counts: counting.Counts) -> dict[str, list[tuple]]:
+    """Each breakdown's entries and labels: the agency's lists (retired entries where the counts
+    use them) and the fixed ones."""
+    return {
+        "incident_type": _listed(IncidentType, agency, counts.entries("incident_type")),
+        "intervention_type": _listed(InterventionType, agency, counts.entries("intervention_type")),
+        "contact_mode": list(ContactMode.choices),
+        "on_duty": [(True, "On duty"), (False, "Off duty")],
+    }
 
 
-def _grouped_counts(agency: Agency, period: Period) -> dict[str, dict]:
-    """Counts (and minutes) by each column of GROUPED, and the total under "". PostgreSQL
-    computes them all in one pass over the period's rows; elsewhere one query per column."""
-    result: dict[str, dict] = {key: {} for key in GROUPED}
-    if connection.vendor == "postgresql":
-        params = {"tz": agency.time_zone, "agency": agency.pk,
-                  "start": period.start, "end": period.end}  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(GROUPING_SETS_SQL, params)
-            rows = cursor.fetchall()
-        full = (1 << len(GROUPED)) - 1
-        for *values, count, minutes, grouping in rows:
-            if grouping == full:
-                result[""] = {None: (count, minutes or 0)}
-                continue
-            # GROUPING() sets a bit for each column *not* grouped; the clear one is this set's.
-            index = next(
-                i for i in range(len(GROUPED)) if not grouping >> (len(GROUPED) - 1 - i) & 1
-            )
-            result[GROUPED[index]][values[index]] = (count, minutes or 0)
-        result.setdefault("", {None: (0, 0)})
-        return result
-    qs = in_period(agency, period)
-    tz = zoneinfo.ZoneInfo(agency.time_zone)
-    for key in GROUPED:
-        rows = (
-            (qs.annotate(month=TruncMonth("served_at", tzinfo=tz)) if key == "month" else qs)
-            .values(key)
-            .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
-        )
-        for row in rows:
-            value = row[key]
-            if key == "month" and hasattr(value, "date"):
-                value = value.date()
-            result[key][value] = (row["n"], row["minutes"] or 0)
-    totals = qs.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
-    result[""] = {None: (totals["n"], totals["minutes"] or 0)}
-    return result
+def _this_month(agency: Agency) -> date:
+    return timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.time_zone)).date().replace(day=1)
+
+
+@dataclass
+class Reading:
+    """Everything one reader may be shown over some months, and the counts behind it."""
+
+    counts: counting.Counts
+    listing: dict[str, list[tuple]]
+    disclosure: Disclosure
+
+
+def reading(*, agency: Agency, period: Period | None, aggregates_only: bool) -> Reading:
+    """A coordinator (who reads every form) is shown every count of `period`. A reader of
+    aggregates only is shown the agency's one decision over every period offered (this year
+    and the two before), whichever period the page is about, so that no two figures of any
+    pages can be set against each other to work out a hidden one."""
+    this_month = _this_month(agency)
+    if aggregates_only or period is None:
+        start = periods.parse(str(this_month.year - 2), agency)
+        end = periods.parse(str(this_month.year), agency)
+        start_at, end_at = start.start, end.end
+        months = [m for p in (start, periods.parse(str(this_month.year - 1), agency), end)
+                  for m in p.months if m <= this_month]  # fmt: skip
+    else:
+        start_at, end_at = period.start, period.end
+        months = [m for m in period.months if m <= this_month]
+    counts = counting.monthly(agency=agency, start=start_at, end=end_at)
+    entries = listing(agency, counts)
+    threshold = agency.policy.stats_suppression_threshold if aggregates_only else None
+    decision = decide(
+        counts=counts,
+        months=months,
+        entries={d: [e for e, _ in entries[d]] for d in counting.DIMENSIONS},
+        threshold=threshold,
+    )
+    return Reading(counts, entries, decision)
+
+
+def _cells(figures: list[tuple[str, Figure]]) -> list[Cell]:
+    top = max([f.value for _, f in figures if f.value is not None] or [0])
+    return [
+        Cell(f.value, f.small, label, (f.value / top) if f.value and top else 0.0)
+        for label, f in figures
+    ]
 
 
 def statistics(
     *, agency: Agency, period: Period, per_peer: bool, suppress_everything: bool
 ) -> Statistics:
-    """Counts for one period, computed by the database. Counts below the policy's threshold are
-    hidden in every table cut finer than a quarter, and in every table for viewers who see
-    aggregates only (`suppress_everything`)."""
-    threshold = agency.policy.stats_suppression_threshold
-    grouped = _grouped_counts(agency, period)
-    counts = {key: {k: v[0] for k, v in grouped[key].items()} for key in GROUPED}
-    total, minutes = grouped[""][None]
-    tz = zoneinfo.ZoneInfo(agency.time_zone)
-    this_month = timezone.localtime(timezone=tz).date().replace(day=1)
-    months = [m for m in period.months if m <= this_month]
-    coarse = None if not suppress_everything else threshold
-    modes, duty = counts["contact_mode"], counts["on_duty"]
+    """The counts of one period as `reading` decides them; per peer for the coordinator."""
+    seen = reading(agency=agency, period=period, aggregates_only=suppress_everything)
+    decision = seen.disclosure
+    months = [m for m in period.months if m <= _this_month(agency)]
+    total = decision.totals.get(period.key, Figure(0))
+    minutes = None if total.suppressed else sum(seen.counts.minutes.get(m, 0) for m in months)
+
+    def table(dimension: str) -> list[Cell]:
+        return _cells(
+            [(label, decision.cell(period.key, dimension, entry))
+             for entry, label in seen.listing[dimension]]
+        )  # fmt: skip
+
     stats = Statistics(
         period=period,
         total=total,
         minutes=minutes,
-        threshold=threshold,
-        by_month=cells(
-            [(f"{m:%B %Y}", counts["month"].get(m, 0)) for m in months], threshold=threshold
-        ),
-        by_incident=cells(_listed(IncidentType, agency, counts["incident_type"]), threshold=coarse),
-        by_intervention=cells(
-            _listed(InterventionType, agency, counts["intervention_type"]), threshold=coarse
-        ),
-        by_mode=cells(
-            [(label, modes.get(code, 0)) for code, label in ContactMode.choices], threshold=coarse
-        ),
-        by_duty=cells(
-            [("On duty", duty.get(True, 0)), ("Off duty", duty.get(False, 0))], threshold=coarse
-        ),
+        threshold=decision.threshold,
+        by_month=_cells([(f"{m:%B %Y}", decision.months.get(m, Figure(0))) for m in months]),
+        by_incident=table("incident_type"),
+        by_intervention=table("intervention_type"),
+        by_mode=table("contact_mode"),
+        by_duty=table("on_duty"),
     )
     if per_peer:
-        rows = grouped["peer"]
+        rows = counting.per_peer(agency=agency, start=period.start, end=period.end)
         peers = Peer.objects.for_agency(agency).filter(pk__in=rows).select_related("person")
         stats.by_peer = sorted(
             ((p.person.full_name, *rows[p.pk]) for p in peers), key=lambda r: (-r[1], r[0])

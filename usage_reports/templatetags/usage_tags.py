@@ -3,12 +3,23 @@ from django import template
 register = template.Library()
 
 
-@register.simple_tag
-def shown(data, value):
-    kept = data.shown(value)
-    return f"fewer than {data.threshold}" if kept is None else kept
+@register.filter
+def shown(figure, threshold) -> str:
+    """A count as the reader sees it: the number, "fewer than N", or "hidden"."""
+    if figure is None:
+        return "hidden"
+    value = getattr(figure, "value", figure)
+    if value is not None:
+        return str(value)
+    return f"fewer than {threshold}" if getattr(figure, "small", False) else "hidden"
 
 
-@register.simple_tag
-def incident_count(data, year, label):
-    return shown(data, year.by_incident.get(label, 0))
+@register.filter
+def or_hidden(value) -> str:
+    """A measure that rides on a count (hours, peers), hidden with it."""
+    return "hidden" if value is None else str(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

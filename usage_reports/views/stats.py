@@ -13,6 +13,7 @@ from agencies.decorators import requires
 
 from .. import periods, reports, selectors, services
 from ..forms import PeriodForm
+from ..templatetags.usage_tags import or_hidden, shown
 
 
 def _per_peer(request) -> bool:
@@ -48,23 +49,21 @@ def _csv(filename: str, rows: list[list]) -> HttpResponse:
     return csv_export.response(filename, rows)
 
 
-def _shown(cell, threshold) -> str:
-    if not cell.suppressed:
-        return str(cell.value)
-    return f"fewer than {threshold}" if cell.small else "hidden"
-
-
 def _quarterly_rows(report: reports.Quarterly) -> list[list]:
     stats = report.stats
     rows = [["Quarterly program report", report.period.label], []]
-    rows += [["Contacts", stats.total], ["Hours of support", round(stats.minutes / 60, 1)], []]
+    rows += [
+        ["Contacts", shown(stats.total, stats.threshold)],
+        ["Hours of support", or_hidden(stats.hours)],
+        [],
+    ]
     for title, table in stats.tables:
         rows.append([title, "Contacts"])
-        rows += [[c.label, _shown(c, stats.threshold)] for c in table]
+        rows += [[c.label, shown(c, stats.threshold)] for c in table]
         rows.append([])
     rows += [["Activations", report.activations], ["Peers who answered", report.peers_accepted]]
-    rows += [[c.label, _shown(c, stats.threshold)] for c in report.activations_by_type]
-    rows += [[], ["Compensation hours", report.compensation_total]]
+    rows += [[c.label, shown(c, stats.threshold)] for c in report.activations_by_type]
+    rows += [[], ["Compensation hours", or_hidden(report.compensation_total)]]
     if report.compensation:
         rows.append(["Peer", "Activation hours", "Off-duty hours", "Total"])
         rows += [
