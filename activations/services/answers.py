@@ -54,10 +54,12 @@ def stand_down(activation: Activation) -> int:
     """Those still waiting are no longer needed (enough accepted, or the activation closed):
     their call-outs end, unsent call-out messages are dropped, and each is told so, so that
     nobody sets out for an assignment that is filled. The caller holds the activation's lock."""
+    # Only the call-outs are locked (`of`): a lent peer's row is the partner's, which this
+    # agency may read but not lock, and locking it would leave that call-out out of the list.
     waiting = list(
         activation.callouts.filter(state=CallState.CALLED)
         .order_by("id")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("peer__person")
     )
     if not waiting:
