@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from agencies.models import Membership
 
-from . import audit
+from . import audit, lockout, mfa
 from .models import Outcome, UserSession
 from .sessions import end_sessions
 
@@ -19,7 +19,13 @@ def remember_session(sender, request, user, **kwargs):
     if not request.session.session_key:
         request.session.save()
     UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
-    audit.record(request=request, action="login", actor=user)
+    if getattr(request, "signed_in_by_link", False):
+        audit.record(request=request, action="login link", actor=user)
+    else:
+        audit.record(request=request, action="login", actor=user)
+    if not mfa.second_step_required(user):
+        # No second step follows: the sign-in is whole, and its failures are cleared.
+        lockout.completed(request, username=user.get_username())
 
 
 @receiver(user_logged_out)
@@ -30,13 +36,18 @@ def forget_session(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def failed_login(sender, credentials, request=None, **kwargs):
-    if request is not None:
-        audit.record(
-            request=request,
-            action="login failed",
-            outcome=Outcome.FAILED,
-            actor_name=str(credentials.get("username", ""))[:150],
-        )
+    """A wrong password, or a try while locked. A wrong second-step code is recorded by
+    security/mfa.py's verify, which knows what was tried."""
+    if request is None or sender == lockout.SECOND_STEP:
+        return
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(
+        request=request,
+        action="login failed",
+        outcome=Outcome.FAILED,
+        actor_name=username,
+        account=audit.account_named(username),
+    )
 
 
 @receiver(pre_save, sender=get_user_model())

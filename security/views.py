@@ -7,16 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from agencies.decorators import requires
 from agencies.models import Membership
 
-from . import audit, mfa
+from . import audit, lockout, mfa, selectors
 from .forms import TokenForm
-from .middleware import MFA_ROLES
-from .models import AuditEvent, Outcome
+from .models import Outcome
 
 
 def _next(request) -> str:
@@ -26,7 +24,7 @@ def _next(request) -> str:
 
 
 def _privileged(user) -> bool:
-    return Membership.objects.filter(user=user, role__in=MFA_ROLES).exists() or user.is_staff
+    return mfa.second_step_required(user)
 
 
 @never_cache
@@ -35,11 +33,16 @@ def mfa_setup(request):
     device = mfa.pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        username = request.user.get_username()
+        if lockout.is_locked(request, username=username):
+            audit.record(request=request, action="mfa setup", outcome=Outcome.DENIED)
+            return lockout.refused(request, username=username)
         codes = mfa.confirm(request, device, form.cleaned_data["token"])
         if codes is None:
             form.add_error("token", "That code is not right; check the time on your phone.")
             audit.record(request=request, action="mfa setup", outcome=Outcome.REFUSED)
         else:
+            lockout.completed(request, username=username)
             audit.record(request=request, action="mfa setup")
             context = {"codes": codes, "next": _next(request)}
             return render(request, "security/recovery_codes.html", context)
@@ -65,14 +68,13 @@ def mfa_verify(request):
         return redirect(f"/accounts/mfa/setup/?next={_next(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
-        if device is None:
-            form.add_error("token", "That code is not right.")
-            audit.record(request=request, action="mfa verify", outcome=Outcome.FAILED)
-        else:
-            otp_login(request, device)
-            audit.record(request=request, action="mfa verify")
+        username = request.user.get_username()
+        result = mfa.verify(request, token=form.cleaned_data["token"])
+        if result == mfa.LOCKED:
+            return lockout.refused(request, username=username)
+        if result == mfa.SIGNED_IN:
             return redirect(_next(request))
+        form.add_error("token", "That code is not right.")
     return render(request, "security/mfa_verify.html", {"form": form, "next": _next(request)})
 
 
@@ -104,8 +106,9 @@ def new_codes(request):
 
 @requires("audit.view")
 def audit_log(request, agency_slug):
-    events = AuditEvent.objects.filter(agency=request.agency).select_related("agency")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_events(agency=request.agency), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "security/audit.html", {"page": page})
 
 

@@ -66,6 +66,19 @@ def request_link(*, email: str) -> bool:
     return True
 
 
+def link_owner(*, token: str) -> User | None:
+    """Whose the link is while it can still be used, using nothing up: the caller checks the
+    owner may sign in (not locked out) before consuming it."""
+    link = (
+        SignInLink.objects.filter(
+            token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("user")
+        .first()
+    )
+    return link.user if link is not None and link.user.is_active else None
+
+
 def consume_link(*, token: str) -> User | None:
     """The link's user, once: a second use, an expired or unknown link gives None."""
     now = timezone.now()

@@ -4,6 +4,8 @@ from django.views.decorators.cache import never_cache
 
 from roster.forms import SignInLinkForm
 from roster.services import signin
+from security import audit, lockout
+from security.models import Outcome
 
 
 @never_cache
@@ -20,8 +22,14 @@ def request_link(request):
 def use_link(request, token):
     """GET only shows a button: a mail scanner following the link does not use it up."""
     if request.method == "POST":
+        owner = signin.link_owner(token=token)
+        if owner is not None and lockout.is_locked(request, username=owner.get_username()):
+            # Locked out as for a password; the link stays unused, and expires as it would.
+            audit.record(request=request, action="login link", outcome=Outcome.DENIED, actor=owner)
+            return lockout.refused(request, username=owner.get_username())
         user = signin.consume_link(token=token)
         if user is not None:
+            request.signed_in_by_link = True  # the sign-in's audit entry says how
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
         state = signin.link_state(token=token)
