@@ -136,7 +136,7 @@ def quarterly(*, agency: Agency, period: periods.Period, per_peer: bool) -> Quar
         period=period,
         stats=stats,
         activations=opened.count(),
-        activations_by_type=activation_cells(types, threshold=threshold),
+        activations_by_type=activation_cells(types, threshold=threshold) if opened else [],
         peers_accepted=CallOut.objects.filter(
             activation__in=opened, state=CallState.ACCEPTED
         ).count(),
