@@ -1,6 +1,9 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -152,6 +155,57 @@ def test_kcpd_withdrawal_must_be_in_writing_and_reinstatement_needs_training():
         "Reinstated; training to complete",
         "Committee approved the written request",
     )
+
+
+@pytest.mark.django_db
+def test_reinstated_peer_needs_training_dated_after_reinstatement():
+    kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
+    coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
+    roles = frozenset({Role.COORDINATOR})
+    peer = PeerFactory(agency=kcpd)
+    chicago = ZoneInfo("America/Chicago")
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=chicago), tick=False):
+        team.add_training(peer=peer, held_on=date(2026, 3, 2), topic="Quarterly training",
+                          hours=Decimal("4"), actor=coordinator)  # fmt: skip
+    with time_machine.travel(datetime(2026, 5, 4, 10, tzinfo=chicago), tick=False):
+        team.change_status(peer=peer, to=PeerStatus.INACTIVE, actor=coordinator, roles=roles,
+                           reason="Written request to the Committee")  # fmt: skip
+    with time_machine.travel(datetime(2026, 9, 14, 9, tzinfo=chicago), tick=False):
+        # Recorded that morning, before the reinstatement: it does not count.
+        team.add_training(peer=peer, held_on=date(2026, 9, 14), topic="Session while inactive",
+                          hours=Decimal("2"), actor=coordinator)  # fmt: skip
+    with time_machine.travel(datetime(2026, 9, 14, 10, tzinfo=chicago), tick=False):
+        team.change_status(peer=peer, to=PeerStatus.IN_TRAINING, actor=coordinator, roles=roles,
+                           reason="Committee approved the written request")  # fmt: skip
+    with time_machine.travel(datetime(2026, 9, 15, 10, tzinfo=chicago), tick=False):
+        blockers = team.activation_blockers(peer)
+        assert blockers == [
+            "Reinstated on Sep 14, 2026: the policy requires training to complete for "
+            "reinstatement (Policy 830 IV.E.6.b), and no training dated after the "
+            "reinstatement is recorded"
+        ]
+        with pytest.raises(ValidationError, match=r"IV\.E\.6\.b"):
+            team.change_status(peer=peer, to=PeerStatus.ACTIVE, actor=coordinator, roles=roles,
+                               reason="")  # fmt: skip
+        peer.refresh_from_db()
+        assert peer.status == PeerStatus.IN_TRAINING
+        team.add_training(peer=peer, held_on=date(2026, 9, 15), topic="Reinstatement training",
+                          hours=Decimal("8"), actor=coordinator)  # fmt: skip
+        assert team.activation_blockers(peer) == []
+        team.change_status(peer=peer, to=PeerStatus.ACTIVE, actor=coordinator, roles=roles,
+                           reason="")  # fmt: skip
+    peer.refresh_from_db()
+    assert peer.status == PeerStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_a_first_training_peer_may_count_any_training_record(agency, users):
+    coordinator = users[Role.COORDINATOR]
+    peer = PeerFactory(agency=agency, status=PeerStatus.IN_TRAINING, active_since=None)
+    assert team.activation_blockers(peer) == ["No training is recorded yet"]
+    team.add_training(peer=peer, held_on=timezone.localdate() - timedelta(days=400),
+                      topic="Academy course", hours=Decimal("40"), actor=coordinator)  # fmt: skip
+    assert team.activation_blockers(peer) == []
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies.choices import Role
@@ -167,12 +168,45 @@ def add_training(
     return record
 
 
+def reinstated_at(peer: Peer) -> PeerStatusChange | None:
+    """The reinstatement that put the peer back in training, if that is how they came to be in
+    training now; None for a peer still in their first training."""
+    if peer.status != S.IN_TRAINING:
+        return None
+    entry = (
+        PeerStatusChange.objects.for_agency(peer.agency)
+        .filter(peer=peer, to_status=S.IN_TRAINING)
+        .exclude(from_status=S.IN_TRAINING)
+        .order_by("-at", "-id")
+        .first()
+    )
+    return entry if entry and entry.from_status in {S.INACTIVE, S.WITHDRAWN} else None
+
+
+def _trainings_since(peer: Peer, change: PeerStatusChange):
+    """Training dated after the reinstatement: a later day, or that day and recorded after it."""
+    day = timezone.localdate(change.at)
+    return TrainingRecord.objects.for_agency(peer.agency).filter(
+        Q(date__gt=day) | Q(date=day, created_at__gte=change.at), peer=peer
+    )
+
+
 def activation_blockers(peer: Peer) -> list[str]:
     policy = peer.agency.policy
     reasons = []
     if policy.confidentiality_agreement_required and not peer.agreement_signed_on:
         reasons.append("The policy requires a signed confidentiality agreement")
-    if not peer.trainings.exists():
+    reinstatement = reinstated_at(peer) if policy.reinstatement_requires_training else None
+    if reinstatement is not None:
+        if not _trainings_since(peer, reinstatement).exists():
+            source = policy.sources.get("reinstatement_requires_training", "")
+            day = timezone.localdate(reinstatement.at)
+            reasons.append(
+                f"Reinstated on {day:%b %d, %Y}: the policy requires training to complete for "
+                f"reinstatement{f' ({source})' if source else ''}, and no training dated after "
+                "the reinstatement is recorded"
+            )
+    elif not TrainingRecord.objects.for_agency(peer.agency).filter(peer=peer).exists():
         reasons.append("No training is recorded yet")
     if peer.callouts_suspended:
         reasons.append(f"Taken off call-outs: {peer.suspended_reason}")
