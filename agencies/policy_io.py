@@ -1,6 +1,7 @@
 """The policy as a JSON document: what `export_policy` prints and `import_policy` reads.
 
-Validation is all-or-nothing: every problem is collected, named by its field (`incident_types[2].
+Validation is all-or-nothing and in one pass: every problem of the document (an unknown key, a
+type, a range, a choice, a list entry) is collected at once, named by its path (`incident_types[2].
 code`), and nothing is written unless the whole document is clean."""
 
 from dataclasses import dataclass, field
@@ -93,25 +94,51 @@ def _collect(errors: dict[str, list[str]], prefix: str, exc: ValidationError) ->
 
 def _check_fields(
     data: dict[str, Any], fields: list[models.Field], prefix: str, errors: dict[str, list[str]]
-) -> None:
-    allowed = {f.name for f in fields}
-    for key in data:
-        if key not in allowed:
+) -> dict[str, Any]:
+    """Unknown keys and type errors, each named by its path; returns the well-typed values,
+    which the model's own validation (ranges, choices, formats) then checks in the same pass."""
+    by_name = {f.name: f for f in fields}
+    typed: dict[str, Any] = {}
+    for key, value in data.items():
+        f = by_name.get(key)
+        if f is None:
             errors.setdefault(f"{prefix}{key}", []).append("Unknown field.")
-    for f in fields:
-        if f.name in data:
-            problem = _type_error(f, data[f.name])
-            if problem:
-                errors.setdefault(f"{prefix}{f.name}", []).append(problem)
+            continue
+        problem = _type_error(f, value)
+        if problem:
+            errors.setdefault(f"{prefix}{key}", []).append(problem)
+        else:
+            typed[key] = value
+    return typed
+
+
+def _model_errors(
+    instance: models.Model,
+    *,
+    mistyped: set[str],
+    prefix: str,
+    errors: dict[str, list[str]],
+    validate_unique: bool = True,
+) -> None:
+    """The model's validation of the well-typed values; a field that already has a type error
+    is left out (its message says what is wrong), and so is a cross-field message about it."""
+    try:
+        instance.full_clean(exclude=["agency", *sorted(mistyped)], validate_unique=validate_unique)
+    except ValidationError as exc:
+        kept = {name: msgs for name, msgs in exc.message_dict.items() if name not in mistyped}
+        if kept:
+            _collect(errors, prefix, ValidationError(kept))
 
 
 def validate_document(agency: Agency, data: Any, *, partial: bool = True) -> CleanDocument:
-    """Check a whole document against the current policy; raise PolicyDocumentError."""
+    """Check a whole document against the current policy, in one pass: every unknown key, type,
+    range, choice and list error at once, each named by its path; raise PolicyDocumentError."""
     if not isinstance(data, dict):
         raise PolicyDocumentError({"(document)": ["Must be a JSON object."]})
     errors: dict[str, list[str]] = {}
     doc = CleanDocument()
-    top_level = {f.name for f in POLICY_FIELDS} | set(LIST_MODELS) | {"resources", "sources"}
+    scalar_names = {f.name for f in POLICY_FIELDS}
+    top_level = scalar_names | set(LIST_MODELS) | {"resources", "sources"}
     for key in data:
         if key not in top_level:
             errors.setdefault(key, []).append("Unknown field.")
@@ -120,17 +147,13 @@ def validate_document(agency: Agency, data: Any, *, partial: bool = True) -> Cle
             if name not in data:
                 errors.setdefault(name, []).append("Missing.")
 
-    scalars = {k: v for k, v in data.items() if k in {f.name for f in POLICY_FIELDS}}
-    _check_fields(scalars, POLICY_FIELDS, "", errors)
-    if not errors:
-        current = Policy.objects.filter(agency=agency).first() or Policy(agency=agency)
-        for key, value in scalars.items():
-            setattr(current, key, value)
-        try:
-            current.full_clean(exclude=["agency"])
-        except ValidationError as exc:
-            _collect(errors, "", exc)
-        doc.policy_values = scalars
+    scalars = {k: v for k, v in data.items() if k in scalar_names}
+    typed = _check_fields(scalars, POLICY_FIELDS, "", errors)
+    current = Policy.objects.filter(agency=agency).first() or Policy(agency=agency)
+    for key, value in typed.items():
+        setattr(current, key, value)
+    _model_errors(current, mistyped=set(scalars) - set(typed), prefix="", errors=errors)
+    doc.policy_values = scalars
 
     for key, model in LIST_MODELS.items():
         if key not in data:
@@ -146,19 +169,20 @@ def validate_document(agency: Agency, data: Any, *, partial: bool = True) -> Cle
             if not isinstance(item, dict):
                 errors.setdefault(path, []).append("Must be an object.")
                 continue
-            before = len(errors)
-            _check_fields(item, fields, f"{path}.", errors)
-            if len(errors) > before:
-                continue
-            instance = model(agency=agency, **item)
-            try:
-                instance.full_clean(exclude=["agency"], validate_unique=False)
-            except ValidationError as exc:
-                _collect(errors, path, exc)
-            code = item.get("code")
-            if code in seen:
-                errors.setdefault(f"{path}.code", []).append(f'"{code}" is listed twice.')
-            seen.add(code)
+            good = _check_fields(item, fields, f"{path}.", errors)
+            mistyped = {f.name for f in fields if f.name in item and f.name not in good}
+            _model_errors(
+                model(agency=agency, **good),
+                mistyped=mistyped,
+                prefix=path,
+                errors=errors,
+                validate_unique=False,
+            )
+            code = good.get("code")
+            if isinstance(code, str):
+                if code in seen:
+                    errors.setdefault(f"{path}.code", []).append(f'"{code}" is listed twice.')
+                seen.add(code)
         doc.lists[key] = items
 
     if "resources" in data:
@@ -171,17 +195,18 @@ def validate_document(agency: Agency, data: Any, *, partial: bool = True) -> Cle
                 if not isinstance(item, dict):
                     errors.setdefault(path, []).append("Must be an object.")
                     continue
-                unknown = set(item) - set(RESOURCE_FIELDS)
-                for key in sorted(unknown):
-                    errors.setdefault(f"{path}.{key}", []).append("Unknown field.")
-                if unknown or not all(isinstance(v, str) for v in item.values()):
-                    if not unknown:
-                        errors.setdefault(path, []).append("Every value must be text.")
-                    continue
-                try:
-                    Resource(agency=agency, **item).full_clean(exclude=["agency"])
-                except ValidationError as exc:
-                    _collect(errors, path, exc)
+                good = {}
+                for name, value in item.items():
+                    if name not in RESOURCE_FIELDS:
+                        errors.setdefault(f"{path}.{name}", []).append("Unknown field.")
+                    elif not isinstance(value, str):
+                        errors.setdefault(f"{path}.{name}", []).append("Must be text.")
+                    else:
+                        good[name] = value
+                mistyped = {name for name in RESOURCE_FIELDS if name in item and name not in good}
+                _model_errors(
+                    Resource(agency=agency, **good), mistyped=mistyped, prefix=path, errors=errors
+                )
             doc.resources = resources
 
     if "sources" in data:

@@ -1,6 +1,8 @@
 import zoneinfo
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 RESERVED_SLUGS = frozenset(
@@ -45,7 +47,7 @@ class ChoiceListValidator:
         if not isinstance(value, list):
             raise ValidationError("Must be a list.")
         codes = self._codes()
-        bad = [item for item in value if item not in codes]
+        bad = [item for item in value if not isinstance(item, str) or item not in codes]
         if bad:
             raise ValidationError(f"Unknown value {bad[0]!r}; allowed: {', '.join(sorted(codes))}.")
         if len(set(value)) != len(value):
@@ -90,3 +92,47 @@ class DayListValidator:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DayListValidator)
+
+
+@deconstructible
+class DateBounds:
+    """A date (or the agency-local day of a datetime) in a plausible range: not before
+    `earliest`, and at most `ahead_days` after today (0: not in the future). `what` names the
+    field in the message, e.g. "The hire date"."""
+
+    def __init__(self, *, what: str, earliest: date, ahead_days: int = 0) -> None:
+        self.what = what
+        self.earliest = earliest
+        self.ahead_days = ahead_days
+
+    def latest(self) -> date:
+        return timezone.localdate() + timedelta(days=self.ahead_days)
+
+    def problem(self, value: date | datetime) -> str:
+        """What is wrong with the date, in a sentence; empty when it is in range."""
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if value < self.earliest:
+            first = self.earliest
+            return f"{self.what} cannot be before {first:%B} {first.day}, {first.year}."
+        if value > self.latest():
+            if not self.ahead_days:
+                return f"{self.what} cannot be in the future."
+            return f"{self.what} cannot be more than {self.ahead_days} days ahead."
+        return ""
+
+    def __call__(self, value: date | datetime | None) -> None:
+        if value is not None and (message := self.problem(value)):
+            raise ValidationError(message, code="date_out_of_range")
+
+    def check(self, value: date | datetime, *, field: str) -> None:
+        """For a service: the same refusal, on the named field."""
+        if message := self.problem(value):
+            raise ValidationError({field: message})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateBounds) and (other.what, other.earliest, other.ahead_days) == (
+            self.what,
+            self.earliest,
+            self.ahead_days,
+        )

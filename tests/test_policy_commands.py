@@ -228,3 +228,90 @@ def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callb
     assert Appointment.objects.filter(agency__slug="kcpd", state="scheduled").count() > 5
     call_command("seed_demo")
     assert Appointment.objects.filter(agency__slug="clayton").count() == clayton.count()
+
+
+ALL_AT_ONCE = {
+    "checkin_interval_years": "3",  # a type error
+    "max_peers_per_activation": 0,  # a range error
+    "compensation": "cash",  # a choice error
+    "unheard_of": 1,  # an unknown key
+    "incident_types": [
+        {"code": "a", "label": "A", "requires_consent": "yes", "colour": "red"},
+        {"code": "Not a slug!", "label": "B"},
+        "deadly-force",
+    ],
+    "team_roles": [{"code": ["x"], "label": "X", "kind": "boss"}],
+    "resources": [{"kind": "hotline", "name": 7, "url": "not a url", "fax": "1"}],
+}
+
+
+@pytest.mark.django_db
+def test_a_document_with_a_type_a_range_and_a_choice_error_reports_all_three_at_once(agency):
+    before = snapshot(agency)
+    with pytest.raises(PolicyDocumentError) as exc:
+        apply_policy_document(agency=agency, data={"peer_title": "Changed", **ALL_AT_ONCE})
+    errors = exc.value.errors
+    assert errors["checkin_interval_years"] == ["Must be a whole number."]
+    assert "max_peers_per_activation" in errors
+    assert "compensation" in errors
+    assert errors["unheard_of"] == ["Unknown field."]
+    assert snapshot(agency) == before
+
+
+@pytest.mark.django_db
+def test_every_list_entry_reports_its_type_choice_and_format_errors_in_the_same_pass(agency):
+    with pytest.raises(PolicyDocumentError) as exc:
+        apply_policy_document(agency=agency, data=ALL_AT_ONCE)
+    errors = exc.value.errors
+    assert errors["incident_types[0].requires_consent"] == ["Must be true or false."]
+    assert errors["incident_types[0].colour"] == ["Unknown field."]
+    assert "incident_types[1].code" in errors
+    assert errors["incident_types[2]"] == ["Must be an object."]
+    # A mistyped code is named once, and the entry's bad kind is still found.
+    assert errors["team_roles[0].code"] == ["Must be text."]
+    assert "team_roles[0].kind" in errors
+    assert errors["resources[0].name"] == ["Must be text."]
+    assert errors["resources[0].fax"] == ["Unknown field."]
+    assert "resources[0].url" in errors
+
+
+@pytest.mark.django_db
+def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agency, tmp_path):
+    before = snapshot(agency)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(ALL_AT_ONCE))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_policy", agency.slug, str(path))
+    text = str(exc.value)
+    for name in [
+        "checkin_interval_years: Must be a whole number.",
+        "max_peers_per_activation:",
+        "compensation:",
+        "unheard_of: Unknown field.",
+        "incident_types[0].requires_consent:",
+        "incident_types[1].code:",
+        "team_roles[0].kind:",
+        "resources[0].url:",
+    ]:
+        assert f"  {name}" in text, text
+    assert snapshot(agency) == before
+
+
+@pytest.mark.django_db
+def test_a_cross_field_rule_is_checked_alongside_a_type_error_elsewhere(agency):
+    with pytest.raises(PolicyDocumentError) as exc:
+        apply_policy_document(
+            agency=agency,
+            data={"interview_required": "yes", "compensation": "days_off", "days_off_per_year": 0},
+        )
+    assert set(exc.value.errors) == {"interview_required", "days_off_per_year"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["activation_areas", "served_groups"])
+def test_a_list_of_lists_is_refused_with_a_message_not_an_error_page(agency, field):
+    before = snapshot(agency)
+    with pytest.raises(PolicyDocumentError) as exc:
+        apply_policy_document(agency=agency, data={field: [["members"], ["members"]]})
+    assert field in exc.value.errors
+    assert snapshot(agency) == before

@@ -243,6 +243,8 @@ class Policy(models.Model):
                 "before the appointment."
             )
         areas = self.activation_areas if isinstance(self.activation_areas, list) else []
+        # Entries that are not text are the list validator's to report (and cannot be hashed).
+        areas = [a for a in areas if isinstance(a, str)]
         if len(areas) > MAX_AREAS:
             errors["activation_areas"] = f"A short list: at most {MAX_AREAS} general areas."
         elif len(set(areas)) != len(areas):
