@@ -38,9 +38,7 @@ def test_every_model_of_every_installed_app_is_a_store_on_the_privacy_page():
 
 def test_every_field_of_every_installed_model_has_a_plain_words_label():
     assert privacy.unlabelled() == []
-    # Labelled ahead of the general area another change adds to activations (issue 14).
-    pending = {"activations.Activation.area", "agencies.Policy.activation_areas"}
-    assert set(privacy.stale_labels()) <= pending
+    assert privacy.stale_labels() == []
     for model in privacy.installed_models():
         for field in privacy.stored_fields(model):
             label = labels.label(model._meta.label, field.name)
