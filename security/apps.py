@@ -9,7 +9,8 @@ class SecurityConfig(AppConfig):
     def ready(self) -> None:
         from agencies import rls
 
-        from . import signals  # noqa: F401 (logins, failed logins and ended sessions)
+        # Both register themselves: the retention checks; logins, failed logins, ended sessions.
+        from . import checks, signals  # noqa: F401
         from .models import AUDIT_MINIMUM_DAYS
 
         # The audit log: an agency reads and adds its own events, the platform (system scope)

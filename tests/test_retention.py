@@ -284,3 +284,15 @@ def test_the_platform_administration_log_goes_with_the_audit_log(agency):
             LogEntry.objects.create(user=user, object_repr=str(days), action_flag=CHANGE)
     _sweep()
     assert list(LogEntry.objects.values_list("object_repr", flat=True)) == ["364"]
+
+
+def test_an_audit_period_under_a_year_is_refused_at_start(settings):
+    from django.core.checks import run_checks
+
+    settings.RETENTION_AUDIT_DAYS = 200
+    settings.RETENTION_OUTBOX_DAYS = 0
+    ids = {e.id for e in run_checks()}
+    assert {"security.E001", "security.E002"} <= ids
+    settings.RETENTION_AUDIT_DAYS = 365
+    settings.RETENTION_OUTBOX_DAYS = 30
+    assert not {"security.E001", "security.E002"} & {e.id for e in run_checks()}
