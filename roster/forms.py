@@ -1,7 +1,7 @@
 from django import forms
-from django.utils import timezone
 
 from agencies.models import TeamRole
+from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Person
 
@@ -29,8 +29,7 @@ class PersonForm(forms.ModelForm):
 
     def clean_hire_date(self):
         value = self.cleaned_data.get("hire_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The hire date cannot be in the future.")
+        dates.HIRE_DATE(value)
         return value
 
     def clean_employee_number(self):
@@ -62,7 +61,9 @@ class ImportForm(forms.Form):
 
 class ApplicationForm(forms.Form):
     employee_number = forms.CharField(max_length=30, label="Applicant's employee number")
-    submitted_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    submitted_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[dates.APPLICATION_DATE]
+    )
     letter_received = forms.BooleanField(required=False, label="Letter of request received")
     recommended_by = forms.CharField(
         max_length=120, required=False, label="Recommended through the chain of command by"
@@ -70,7 +71,9 @@ class ApplicationForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[dates.INTERVIEW_DATE]
+    )
     passed = forms.TypedChoiceField(
         choices=[("yes", "Passed"), ("no", "Not passed")], coerce=lambda v: v == "yes"
     )
@@ -94,19 +97,27 @@ class StatusForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[dates.AGREEMENT_DATE]
+    )
     kept_by = forms.CharField(max_length=120, label="Kept by")
 
 
 class TrainingForm(forms.Form):
-    held_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.TRAINING_DATE],
+    )
     topic = forms.CharField(max_length=200)
     hours = forms.DecimalField(max_digits=5, decimal_places=1, min_value=0.5, max_value=80)
 
 
 class MemoForm(forms.Form):
     missed_on = forms.DateField(
-        label="Training missed on", widget=forms.DateInput(attrs={"type": "date"})
+        label="Training missed on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.MISSED_TRAINING_DATE],
     )
 
 
@@ -121,7 +132,9 @@ class TeamRoleForm(forms.Form):
 
 class ShiftForm(forms.Form):
     peer = forms.ChoiceField(label="Peer")
-    start_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[dates.SHIFT_START_DAY]
+    )
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}),

@@ -5,13 +5,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from agencies.models import Agency, Policy, Resource, User
 from agencies.phone import dial_string
 from agencies.selectors import partner_agencies
 from notifications.models import Channel
 from roster.choices import Decision, PeerStatus, TrainingStanding
-from roster.models import Application, OnCallShift, Peer, Person, TrainingMemo
+from roster.models import (
+    Application,
+    OnCallShift,
+    Peer,
+    PeerStatusChange,
+    Person,
+    TrainingMemo,
+)
 
 DUE_SOON_DAYS = 30
 
@@ -237,6 +245,35 @@ def gaps(
         holes.append((cursor, end))
     hours = sum((b - a).total_seconds() for a, b in holes) / 3600
     return holes, hours
+
+
+# How the peer header words the day a peer came to their status.
+SINCE_WORDS = {
+    PeerStatus.APPLICANT: "applied",
+    PeerStatus.DECLINED: "not selected on",
+    PeerStatus.IN_TRAINING: "in training since",
+    PeerStatus.ACTIVE: "active since",
+    PeerStatus.INACTIVE: "inactive since",
+    PeerStatus.WITHDRAWN: "withdrew on",
+    PeerStatus.REMOVED: "removed on",
+}
+
+
+def status_since(*, peer: Peer) -> tuple[str, date | None]:
+    """The words and the day the peer came to their present status: the last change into it
+    in the history (an active peer with none falls back on active_since)."""
+    entered = (
+        PeerStatusChange.objects.for_agency(peer.agency)
+        .filter(peer=peer, to_status=peer.status)
+        .exclude(from_status=peer.status)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    day = timezone.localdate(entered) if entered else None
+    if day is None and peer.status == PeerStatus.ACTIVE:
+        day = peer.active_since
+    return SINCE_WORDS[PeerStatus(peer.status)], day
 
 
 def team_size(*, agency: Agency) -> int:

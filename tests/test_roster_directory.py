@@ -73,7 +73,8 @@ def test_reimporting_updates_by_employee_number(coordinator_client, agency, user
     ("row", "message"),
     [
         (",Ann,Archer,,,,,,", "employee number is empty"),
-        ("1009,Ann,Archer,,,,2999-01-01,,", "is in the future"),
+        ("1009,Ann,Archer,,,,2999-01-01,,", "cannot be in the future"),
+        ("1009,Ann,Archer,,,,0001-01-01,,", "cannot be before January 1, 1950"),
         ("1009,Ann,Archer,,,,31/31/2020,,", "is not a date"),
         ("1009,Ann,Archer,,,,,not-an-email,", "is not an email address"),
         ("1009,Ann,Archer,,,,,,maybe", 'employed "maybe" is not yes or no'),

@@ -156,7 +156,11 @@ def test_bad_form_posts_answer_with_a_message_never_a_500(login, users, agency, 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("held_on", "reason"),
-    [("2099-01-01", "cannot be dated in the future"), ("1900-01-01", "before the application")],
+    [
+        ("2099-01-01", "cannot be in the future"),
+        ("1900-01-01", "cannot be before January 1, 2000"),
+        ("2005-01-01", "before the application"),
+    ],
 )
 def test_an_interview_refused_by_the_rules_says_why(login, users, agency, objects, held_on, reason):
     client = login(users[Role.COORDINATOR])

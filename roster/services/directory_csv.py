@@ -13,11 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from agencies import csv_export
 from agencies.choices import MemberClass
 from agencies.models import Agency, User
+from roster import dates
 from roster.models import DirectoryImport, Person
 from roster.models.people import FLAG_FIELDS
 
@@ -172,8 +172,8 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             parsed = _date(value)
             if value and parsed is None:
                 problems.append(f'hire date "{value}" is not a date like 2019-06-30')
-            elif parsed and parsed > timezone.localdate():
-                problems.append(f"hire date {value} is in the future")
+            elif parsed and (out_of_range := dates.HIRE_DATE.problem(parsed)):
+                problems.append(f"hire date {value}: {out_of_range}")
             else:
                 row[name] = parsed
         elif name == "email":

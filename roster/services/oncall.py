@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
+from roster import dates
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer
 
@@ -44,6 +45,7 @@ def add_shifts(
         raise ValidationError({"repeat_weeks": f"Repeat for 1 to {MAX_REPEAT_WEEKS} weeks."})
     if start_time == end_time:
         raise ValidationError({"end_time": "A shift must end at another time than it starts."})
+    dates.SHIFT_START_DAY.check(start_day, field="start_day")
     tz_name = peer.agency.time_zone
     shifts = []
     for week in range(repeat_weeks):

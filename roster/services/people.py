@@ -5,6 +5,7 @@ from django.db import transaction
 
 from agencies.choices import Role, StatusFlag
 from agencies.models import Agency, Membership, User
+from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Peer, PeerStatusChange, Person
 
@@ -15,6 +16,8 @@ _ON_TEAM = {PeerStatus.ACTIVE, PeerStatus.IN_TRAINING}
 def save_person(*, person: Person, actor: User | None, previous_flags: set[str]) -> Person:
     """Save a directory entry; a newly gained disqualifying flag takes the peer off call-outs."""
     person.full_clean()
+    if person.hire_date is not None:
+        dates.HIRE_DATE.check(person.hire_date, field="hire_date")
     with transaction.atomic():
         person.save()
         apply_flag_changes(agency=person.agency, changes=[(person, previous_flags)], actor=actor)

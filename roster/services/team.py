@@ -11,7 +11,7 @@ from django.utils import timezone
 from agencies.choices import Role
 from agencies.models import User
 from agencies.selectors import role_title
-from roster import eligibility
+from roster import dates, eligibility
 from roster.choices import Decision, PeerStatus
 from roster.models import Application, Peer, PeerStatusChange, Person, TrainingMemo, TrainingRecord
 
@@ -52,8 +52,7 @@ def submit_application(
     letter_received: bool = False,
     recommended_by: str = "",
 ) -> Application:
-    if submitted_on > timezone.localdate():
-        raise ValidationError({"submitted_on": "The application cannot be dated in the future."})
+    dates.APPLICATION_DATE.check(submitted_on, field="submitted_on")
     peer = Peer.objects.filter(person=person).first()
     if peer and peer.status not in {S.DECLINED, S.WITHDRAWN}:
         raise ValidationError(
@@ -78,8 +77,7 @@ def submit_application(
 def record_interview(
     *, application: Application, held_on: date, passed: bool, actor: User
 ) -> Application:
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "The interview cannot be dated in the future."})
+    dates.INTERVIEW_DATE.check(held_on, field="held_on")
     if held_on < application.submitted_on:
         raise ValidationError({"held_on": "The interview cannot come before the application."})
     application.interview_on = held_on
@@ -145,8 +143,7 @@ def decide_application(
 
 @transaction.atomic
 def record_agreement(*, peer: Peer, signed_on: date, kept_by: str, actor: User) -> Peer:
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": "The agreement cannot be dated in the future."})
+    dates.AGREEMENT_DATE.check(signed_on, field="signed_on")
     peer.agreement_signed_on = signed_on
     peer.agreement_kept_by = kept_by
     peer.save()
@@ -160,8 +157,7 @@ def add_training(
 ) -> TrainingRecord:
     record = TrainingRecord(agency=peer.agency, peer=peer, date=held_on, topic=topic, hours=hours)
     record.full_clean()
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "Training cannot be recorded before it happens."})
+    dates.TRAINING_DATE.check(held_on, field="held_on")
     if not Decimal("0") < hours <= Decimal("80"):
         raise ValidationError({"hours": "Hours must be more than 0 and at most 80."})
     record.save()
@@ -299,8 +295,7 @@ def restore_callouts(*, peer: Peer, actor: User) -> Peer:
 
 @transaction.atomic
 def submit_memo(*, peer: Peer, missed_on: date, actor: User) -> TrainingMemo:
-    if missed_on > timezone.localdate():
-        raise ValidationError({"missed_on": "A training not yet held cannot be missed."})
+    dates.MISSED_TRAINING_DATE.check(missed_on, field="missed_on")
     memo = TrainingMemo.objects.create(
         agency=peer.agency, peer=peer, missed_on=missed_on, submitted_on=timezone.localdate()
     )

@@ -55,8 +55,11 @@ def team(request, agency_slug):
 
 def _peer_page(request, peer, **forms):
     history = peer.history.select_related("actor")[:100]
+    since_words, since = selectors.status_since(peer=peer)
     context = {
         "peer": peer,
+        "since_words": since_words,
+        "since": since,
         "history": history,
         "trainings": peer.trainings.all()[:50],
         "memos": peer.memos.all()[:20],
