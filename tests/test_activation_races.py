@@ -6,7 +6,6 @@ No retry may hide a deadlock here: each test also asserts that no transient-erro
 logged."""
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,11 +20,11 @@ from activations.models import Activation, CallOut, CallState, Status
 from activations.services import activation as service
 from activations.services.answers import respond
 from activations.services.callouts import escalate
-from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import IncidentType
 from notifications.models import Message, State
 from tests.factories import AgencyFactory, PeerFactory, member
+from tests.support.races import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,30 +33,6 @@ pytestmark = [
     ),
 ]
 ROUNDS = 4
-
-
-def run_together(agency_id: int, *actions: Callable[[], object]) -> list[tuple[str, object]]:
-    """Start every action at the same moment, each in a thread with its own connection, in the
-    agency's scope; ("ok", result) or ("error", exception) for each, in order."""
-    barrier = threading.Barrier(len(actions))
-    results: list[tuple[str, object]] = [("error", None)] * len(actions)
-
-    def run(i: int, action: Callable[[], object]) -> None:
-        try:
-            with tenant_db.agency_scope(agency_id):
-                barrier.wait(timeout=30)
-                results[i] = ("ok", action())
-        except Exception as exc:  # the test reads it
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture

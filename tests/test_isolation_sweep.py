@@ -44,6 +44,7 @@ OBJECT_OF = {
     "run": "run", "run_publish": "run", "run_discard": "run", "request_decide": "reschedule",
     "missed_decide": "missed", "reschedule": "appointment", "explain": "missed",
     "provider_completed": "appointment", "provider_missed": "appointment",
+    "remove_day_off": "day_off",
 }  # fmt: skip
 # Compensation's "approve" has no id; the activation's does.
 NO_ID = {"approve"}

@@ -65,7 +65,7 @@ def test_a_peer_files_a_form_and_the_row_holds_only_when_how_long_and_what_kind(
     assert set(row) == {
         "id", "agency_id", "peer_id", "served_at", "duration_minutes", "incident_type_id",
         "intervention_type_id", "contact_mode", "on_duty", "activation_id",
-        "compensation_approved", "filed_at", "updated_at",
+        "compensation_approved", "compensation_declined", "filed_at", "updated_at",
     }  # fmt: skip
     assert (row["duration_minutes"], row["contact_mode"], row["on_duty"]) == (45, "phone", False)
     assert "Usage form filed." in client.get("/joplin/usage/mine/").content.decode()

@@ -218,7 +218,7 @@ def test_a_period_not_offered_gets_a_message_not_an_error(login, kcpd, data):
 def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))
     page = client.get(f"/kcpd/reports/compensation/?period={data.key}").content.decode()
-    assert "Off-duty consults awaiting approval" in page
+    assert "Off-duty consults awaiting a decision" in page
     pending = UsageReport.objects.filter(on_duty=False, compensation_approved=False).get()
     client.post("/kcpd/reports/compensation/approve/", {"report": [pending.pk], "period": data.key})
     assert UsageReport.objects.get(pk=pending.pk).compensation_approved

@@ -94,3 +94,29 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = choices
+
+
+class DayOffForm(forms.Form):
+    """A day off a team member took under the yearly allowance."""
+
+    peer = forms.ModelChoiceField(queryset=None, label="Team member")
+    taken_on = forms.DateField(label="Day taken", widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agency, period, **kwargs):
+        from roster.models import Peer
+
+        from .compensation import ON_THE_TEAM
+
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = (
+            Peer.objects.for_agency(agency)
+            .filter(status__in=ON_THE_TEAM)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name")
+        )
+        self.fields["peer"].label_from_instance = lambda p: p.person.full_name
+        self.fields["peer"].error_messages["invalid_choice"] = "Choose a member of the team."
+        self.fields["taken_on"].error_messages["invalid"] = "Enter the day as a date."
+        if period is not None:
+            self.fields["period"].initial = period.key

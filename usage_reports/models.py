@@ -3,6 +3,7 @@
 Nothing here can hold who was helped: no free text, no person, no place. The choice fields are
 short codes from fixed lists; a test fails if a text field is ever added."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -38,8 +39,10 @@ class UsageReport(TenantModel):
         on_delete=models.SET_NULL,
         related_name="usage_reports",
     )
-    # KCPD III.D.2: an off-duty consult earns overtime only when the Manager approves it.
+    # KCPD III.D.2: an off-duty consult earns overtime only when the Manager approves it; one
+    # the Manager declines leaves the list of consults awaiting a decision.
     compensation_approved = models.BooleanField(default=False)
+    compensation_declined = models.BooleanField(default=False, db_default=False)
     filed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,3 +68,24 @@ class UsageReport(TenantModel):
 
     def __str__(self) -> str:
         return f"Usage form {self.pk}"
+
+
+class DayOff(TenantModel):
+    """A day off a team member took under a yearly allowance (SLMPD Team Activities 8: two days
+    off per year). Only the date: not why, nor what the peer did with it."""
+
+    peer = models.ForeignKey("roster.Peer", on_delete=models.CASCADE, related_name="days_off")
+    taken_on = models.DateField("day taken")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "taken_on"], name="one_day_off_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"Day off {self.taken_on}"

@@ -1,108 +1,21 @@
-"""The reports built on the usage forms: the quarterly program report (KCPD IV.B.2.f), the
-compensation report per peer per quarter, and the year-over-year program evaluation (St. Joseph
-II.H.2). Each is a plain structure the page, the CSV and the PDF all render."""
+"""The reports built on the usage forms: the quarterly program report (KCPD IV.B.2.f) and the
+year-over-year program evaluation (St. Joseph II.H.2); compensation is in compensation.py. Each
+is a plain structure the page, the CSV and the PDF all render."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
-from activations.models import Activation, CallOut, CallState, TimeEntry
+from activations.models import Activation, CallOut, CallState
 from agencies.choices import CompensationBasis
 from agencies.models import Agency, IncidentType
-from roster.models import Peer, TrainingRecord
+from roster.models import TrainingRecord
 
 from . import periods
+from .compensation import Compensation, _hours, compensation
 from .selectors import Statistics, _counts, _listed, in_period, reading, statistics
 from .suppression import Cell, Figure, protect
-
-
-@dataclass
-class CompensationRow:
-    peer: str
-    activation_hours: Decimal
-    open_assignments: int  # accepted call-outs whose activation is still open
-    off_duty_hours: Decimal
-    awaiting_approval_hours: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.activation_hours + self.off_duty_hours
-
-
-@dataclass
-class Compensation:
-    kind: str
-    basis: list[str]
-    days_off_per_year: int | None
-    rows: list[CompensationRow] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((r.total for r in self.rows), Decimal(0))
-
-
-def _hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
-
-
-def compensation(*, agency: Agency, period: periods.Period) -> Compensation:
-    policy = agency.policy
-    basis = set(policy.compensation_basis)
-    result = Compensation(
-        kind=policy.get_compensation_display(),
-        basis=[CompensationBasis(b).label for b in policy.compensation_basis],
-        days_off_per_year=policy.days_off_per_year,
-    )
-    entries = {
-        r["peer"]: r
-        for r in TimeEntry.objects.for_agency(agency)
-        .filter(started_at__gte=period.start, started_at__lt=period.end)
-        .values("peer")
-        .annotate(total=Sum("hours"), unsettled=Count("id", filter=Q(hours__isnull=True)))
-    }
-    off_duty = {
-        r["peer"]: r
-        for r in in_period(agency, period)
-        .filter(on_duty=False)
-        .values("peer")
-        .annotate(
-            minutes=Sum("duration_minutes"),
-            approved=Sum("duration_minutes", filter=Q(compensation_approved=True)),
-        )
-    }
-    counts_off_duty = CompensationBasis.OFF_DUTY_CONTACT in basis
-    needs_approval = CompensationBasis.APPROVED_OFF_DUTY_CONSULT in basis
-    peers = Peer.objects.for_agency(agency).filter(pk__in={*entries, *off_duty})
-    for peer in peers.select_related("person").order_by("person__last_name"):
-        entry, forms = entries.get(peer.pk, {}), off_duty.get(peer.pk, {})
-        if counts_off_duty:
-            earned, waiting = _hours(forms.get("minutes")), Decimal(0)
-        elif needs_approval:
-            earned = _hours(forms.get("approved"))
-            waiting = _hours(forms.get("minutes")) - earned
-        else:
-            earned = waiting = Decimal(0)
-        result.rows.append(
-            CompensationRow(
-                peer=peer.person.full_name,
-                activation_hours=entry.get("total") or Decimal(0),
-                open_assignments=entry.get("unsettled", 0),
-                off_duty_hours=earned,
-                awaiting_approval_hours=waiting,
-            )
-        )
-    return result
-
-
-def pending_approvals(*, agency: Agency, period: periods.Period):
-    """Off-duty consults in the period the lead has not approved (KCPD III.D.2)."""
-    return (
-        in_period(agency, period)
-        .filter(on_duty=False, compensation_approved=False)
-        .select_related("peer__person", "incident_type", "intervention_type")
-        .order_by("served_at")
-    )
 
 
 @dataclass

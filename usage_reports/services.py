@@ -1,6 +1,8 @@
-"""Filing and correcting usage forms. Only the peer who filed a form may correct it, for 7 days."""
+"""Filing and correcting usage forms (only the peer who filed a form may correct it, for 7 days),
+and the lead's compensation decisions: off-duty consults approved or declined, days off taken."""
 
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation
-from agencies.models import Agency, IncidentType, InterventionType
+from agencies.models import Agency, IncidentType, InterventionType, User
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
 from roster.models import Peer
 
-from .models import UsageReport
+from .models import DayOff, UsageReport
 
 CORRECTION_DAYS = 7
 FOLLOW_UP_DAYS = (1, 3, 7, 14)
@@ -55,7 +57,7 @@ def _fill(report: UsageReport, fields: UsageFields) -> UsageReport:
         setattr(report, key, value)
     report.activation = activation
     if report.on_duty:
-        report.compensation_approved = False
+        report.compensation_approved = report.compensation_declined = False
     report.full_clean()
     report.save()
     return report
@@ -120,9 +122,52 @@ def withdraw_report(*, report: UsageReport, peer: Peer) -> None:
 
 @transaction.atomic
 def approve_compensation(*, agency: Agency, report_ids: list[int], approve: bool) -> int:
-    """The lead approves off-duty consults for compensation (KCPD III.D.2)."""
+    """The lead approves or declines off-duty consults for compensation (KCPD III.D.2)."""
     return (
         UsageReport.objects.for_agency(agency)
         .filter(pk__in=report_ids, on_duty=False)
-        .update(compensation_approved=approve)
+        .update(compensation_approved=approve, compensation_declined=not approve)
     )
+
+
+def _section(agency: Agency, field: str) -> str:
+    return agency.policy.sources.get(field) or "the agency's policy"
+
+
+def _allowance_refusal(agency: Agency, peer: Peer, taken_on: date) -> str | None:
+    allowed = agency.policy.days_off_per_year or 0
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(agency.time_zone))
+    if not allowed:
+        return "This agency's policy gives no days off."
+    if not today.year - 1 <= taken_on.year <= today.year + 1:
+        return f"Record a day off in {today.year - 1}, {today.year} or {today.year + 1}."
+    taken = DayOff.objects.for_agency(agency).filter(peer=peer, taken_on__year=taken_on.year)
+    if taken.filter(taken_on=taken_on).exists():
+        return f"{peer.person.full_name} already has {taken_on:%B %-d, %Y} as a day off."
+    if taken.count() >= allowed:
+        return (
+            f"{peer.person.full_name} has taken all {allowed} days off of {taken_on.year} "
+            f"the policy allows ({_section(agency, 'days_off_per_year')})."
+        )
+    return None
+
+
+@transaction.atomic
+def record_day_off(*, agency: Agency, peer_id: int, taken_on: date, by: User) -> DayOff:
+    """A day off taken under the yearly allowance (SLMPD Team Activities 8). The peer's row is
+    locked first, so two coordinators recording at once cannot pass the allowance."""
+    peer = (
+        Peer.objects.for_agency(agency).select_for_update().select_related("person").get(pk=peer_id)
+    )
+    refusal = _allowance_refusal(agency, peer, taken_on)
+    if refusal:
+        raise ValidationError(refusal)
+    return DayOff.objects.create(agency=agency, peer=peer, taken_on=taken_on, recorded_by=by)
+
+
+@transaction.atomic
+def remove_day_off(*, agency: Agency, day_off_id: int) -> date:
+    """A day off recorded by mistake. Another agency's answers DoesNotExist."""
+    day = DayOff.objects.for_agency(agency).select_for_update().get(pk=day_off_id)
+    day.delete()
+    return day.taken_on

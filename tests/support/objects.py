@@ -12,7 +12,7 @@ from checkins.models import MissedCheckin, RescheduleRequest, ScheduleRun
 from notifications.models import Message
 from roster.models import Application, DirectoryImport, TrainingMemo
 from tests.factories import AppointmentFactory, PeerFactory, ResourceFactory, ShiftFactory, member
-from usage_reports.models import UsageReport
+from usage_reports.models import DayOff, UsageReport
 
 
 def one_of_everything(agency: Agency, partner: Agency, *, peer_user=None) -> dict:
@@ -55,6 +55,7 @@ def one_of_everything(agency: Agency, partner: Agency, *, peer_user=None) -> dic
             intervention_type=InterventionType.objects.for_agency(agency)[0],
             contact_mode="phone", on_duty=True,
         ),
+        "day_off": DayOff.objects.create(agency=agency, peer=peer, taken_on=date.today()),
         "run": ScheduleRun.objects.create(agency=agency, horizon_end=date.today()),
         "appointment": appointment,
         "reschedule": RescheduleRequest.objects.create(

@@ -102,6 +102,9 @@ STORES = [
     _store("usage_reports.UsageReport", "peer",
            "Usage forms you filed: never who was helped.", ["usage.read"], [YOU],
            TEAM_RECORD, title="Usage forms"),
+    _store("usage_reports.DayOff", "peer",
+           "Days off you took under the policy's yearly allowance: only the date.",
+           ["compensation.view"], (), TEAM_RECORD, title="Days off taken"),
     # Signing in.
     _store("security.AuditEvent", "signin",
            "The audit log: every sign-in (and failed one), every privileged page and change, "

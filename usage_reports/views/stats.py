@@ -3,15 +3,14 @@ only, with every small count hidden."""
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
 
 from agencies import csv_export
 from agencies.choices import Role
 from agencies.decorators import requires
 
-from .. import periods, reports, selectors, services
+from .. import periods, reports, selectors
 from ..forms import PeriodForm
 from ..templatetags.usage_tags import or_hidden, shown
 
@@ -73,75 +72,39 @@ def _quarterly_rows(report: reports.Quarterly) -> list[list]:
     return rows
 
 
+def pdf_or_page(request, *, page: str, pdf: str, context: dict, filename: str) -> HttpResponse:
+    """The PDF of a report (WeasyPrint), or its page with a message where Pango is missing."""
+    try:
+        from weasyprint import HTML
+    except OSError:  # the Pango library is missing on this machine
+        messages.error(request, "PDF needs the Pango library on the server; use Print.")
+        return render(request, page, context)
+    html = render_to_string(pdf, {**context, "agency": request.agency, "policy": request.policy})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @requires("reports.view")
 def quarterly(request, agency_slug):
-    period, form = _period(request, periods.previous_quarter)
+    period, form = _period(request, periods.current_quarter)
     if not period.is_quarter:
         messages.error(request, "The quarterly report covers a quarter: choose one.")
-        period = periods.previous_quarter(request.agency)
+        period = periods.current_quarter(request.agency)
     report = reports.quarterly(agency=request.agency, period=period, per_peer=_per_peer(request))
     context = {"report": report, "stats": report.stats, "form": form}
     fmt = request.GET.get("format")
     if fmt == "csv":
         return _csv(f"{agency_slug}-{period.key}-report.csv", _quarterly_rows(report))
     if fmt == "pdf":
-        try:
-            from weasyprint import HTML
-        except OSError:  # the Pango library is missing on this machine
-            messages.error(request, "PDF needs the Pango library on the server; use Print.")
-            return render(request, "usage_reports/quarterly.html", context)
-        html = render_to_string(
-            "usage_reports/quarterly_pdf.html", {**context, "agency": request.agency,
-                                                 "policy": request.policy},
-        )  # fmt: skip
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{agency_slug}-{period.key}.pdf"'
-        return response
+        return pdf_or_page(
+            request,
+            page="usage_reports/quarterly.html",
+            pdf="usage_reports/quarterly_pdf.html",
+            context=context,
+            filename=f"{agency_slug}-{period.key}.pdf",
+        )
     return render(request, "usage_reports/quarterly.html", context)
-
-
-@requires("compensation.view")
-def compensation(request, agency_slug):
-    period, form = _period(request, periods.current_quarter)
-    if not period.is_quarter:
-        messages.error(request, "The compensation report covers a quarter: choose one.")
-        period = periods.current_quarter(request.agency)
-    data = reports.compensation(agency=request.agency, period=period)
-    if request.GET.get("format") == "csv":
-        rows = [["Peer", "Activation hours", "Open assignments", "Off-duty hours",
-                 "Awaiting approval (hours)", "Total hours"]]  # fmt: skip
-        rows += [
-            [r.peer, r.activation_hours, r.open_assignments, r.off_duty_hours,
-             r.awaiting_approval_hours, r.total]
-            for r in data.rows
-        ]  # fmt: skip
-        return _csv(f"{agency_slug}-{period.key}-compensation.csv", rows)
-    pending = (
-        list(reports.pending_approvals(agency=request.agency, period=period)[:200])
-        if "approved_off_duty_consult" in request.policy.compensation_basis
-        else []
-    )
-    return render(
-        request,
-        "usage_reports/compensation.html",
-        {"data": data, "form": form, "period": period, "pending": pending},
-    )
-
-
-@require_POST
-@requires("compensation.view")
-def approve(request, agency_slug):
-    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()][:500]
-    if not ids:
-        messages.error(request, "Tick the consults to approve.")
-    else:
-        done = services.approve_compensation(agency=request.agency, report_ids=ids, approve=True)
-        messages.success(request, f"{done} off-duty consult(s) approved for compensation.")
-    period = request.POST.get("period", "")
-    target = redirect("usage_reports:compensation", agency_slug=agency_slug)
-    if period in dict(periods.choices(request.agency)):
-        target["Location"] += f"?period={period}"
-    return target
 
 
 @requires("reports.view")

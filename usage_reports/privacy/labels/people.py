@@ -180,8 +180,15 @@ LABELS: dict[str, dict[str, str]] = {
         "on_duty": "The peer was on duty",
         "activation": "The activation it was part of, if any",
         "compensation_approved": "Whether the coordinator approved compensation for it",
+        "compensation_declined": "Whether the coordinator declined compensation for it",
         "filed_at": "When it was filed",
         "updated_at": "When it was last changed",
+    },
+    "usage_reports.DayOff": {
+        "peer": "Whose day off",
+        "taken_on": "The day taken",
+        "recorded_by": "The coordinator who recorded it",
+        "recorded_at": "When it was recorded",
     },
     "checkins.DueDate": {
         "person": "Whose check-in",
