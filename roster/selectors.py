@@ -276,6 +276,32 @@ def status_since(*, peer: Peer) -> tuple[str, date | None]:
     return SINCE_WORDS[PeerStatus(peer.status)], day
 
 
+def overlapping_shifts(
+    *, agency: Agency, shifts: list[OnCallShift]
+) -> list[tuple[OnCallShift, OnCallShift]]:
+    """Other peers' shifts at the same time as these, each as (this shift, the other), in time
+    order: allowed, but the coordinator is told of them."""
+    if not shifts:
+        return []
+    when = Q()
+    for shift in shifts:
+        when |= Q(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+    mine = {shift.peer_id for shift in shifts}
+    others = (
+        OnCallShift.objects.for_agency(agency)
+        .filter(when)
+        .exclude(peer_id__in=mine)
+        .select_related("peer__person")
+        .order_by("starts_at", "id")
+    )
+    return [
+        (shift, other)
+        for other in others
+        for shift in shifts
+        if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at
+    ]
+
+
 def team_size(*, agency: Agency) -> int:
     return Peer.objects.for_agency(agency).filter(status=PeerStatus.ACTIVE).count()
 

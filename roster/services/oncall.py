@@ -27,6 +27,12 @@ def local_datetime(day: date, at: time, tz_name: str) -> datetime:
     return aware.astimezone(UTC)
 
 
+def span(starts: datetime, ends: datetime) -> str:
+    """A shift's times as the schedule shows them, in the current (the agency's) time zone."""
+    a, b = timezone.localtime(starts), timezone.localtime(ends)
+    return f"{a:%a %b} {a.day} {a:%H:%M} to {b:%a %b} {b.day} {b:%H:%M}"
+
+
 @transaction.atomic
 def add_shifts(
     *,
@@ -38,7 +44,12 @@ def add_shifts(
     actor: User,
 ) -> list[OnCallShift]:
     """One shift, or the same wall-clock shift each week: 20:00-08:00 stays 20:00-08:00 across a
-    daylight-saving change, however many hours that makes."""
+    daylight-saving change, however many hours that makes. A peer holds one shift at a time: the
+    peer's row is locked, then their shifts are checked, so two requests at once cannot both add
+    an overlapping shift. Other peers' shifts at the same time are allowed (see
+    selectors.overlapping_shifts for the coordinator's warning)."""
+    # The lock: concurrent adds for this peer queue here and each sees the shifts the last made.
+    peer = Peer.objects.for_agency(peer.agency).select_for_update(of=("self",)).get(pk=peer.pk)
     if peer.status != PeerStatus.ACTIVE:
         raise ValidationError("Only an active peer can be put on call.")
     if not 1 <= repeat_weeks <= MAX_REPEAT_WEEKS:
@@ -57,12 +68,18 @@ def add_shifts(
             raise ValidationError({"start_day": "That shift is already over."})
         if ends - starts > MAX_SHIFT:
             raise ValidationError("A shift may last at most seven days.")
-        overlap = OnCallShift.objects.for_agency(peer.agency).filter(
-            peer=peer, starts_at__lt=ends, ends_at__gt=starts
+        clash = (
+            OnCallShift.objects.for_agency(peer.agency)
+            .filter(peer=peer, starts_at__lt=ends, ends_at__gt=starts)
+            .order_by("starts_at")
+            .first()
         )
-        if overlap.exists():
-            when = timezone.localtime(starts).strftime("%a %b %d")
-            raise ValidationError(f"{peer.person.full_name} is already on call then ({when}).")
+        if clash is not None:
+            raise ValidationError(
+                f"{peer.person.full_name} is already on call {span(clash.starts_at, clash.ends_at)}"
+                f", which overlaps the shift {span(starts, ends)}; one peer cannot hold two "
+                "shifts at once. Nothing was added."
+            )
         shifts.append(
             OnCallShift.objects.create(
                 agency=peer.agency, peer=peer, starts_at=starts, ends_at=ends, created_by=actor

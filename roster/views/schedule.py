@@ -15,6 +15,7 @@ from roster.models import OnCallShift, Peer
 from roster.services import oncall
 
 HORIZON_DAYS = 14
+MAX_OVERLAP_MESSAGES = 5
 
 
 @requires("schedule.manage")
@@ -51,6 +52,21 @@ def schedule(request, agency_slug):
                 request,
                 f"{len(made)} shift{pluralize(len(made))} added for {peer.person.full_name}.",
             )
+            overlaps = selectors.overlapping_shifts(agency=agency, shifts=made)
+            for mine, other in overlaps[:MAX_OVERLAP_MESSAGES]:
+                messages.warning(
+                    request,
+                    f"Overlap: {peer.person.full_name}'s shift "
+                    f"{oncall.span(mine.starts_at, mine.ends_at)} overlaps "
+                    f"{other.peer.person.full_name}'s {oncall.span(other.starts_at, other.ends_at)}"
+                    "; both are on call then.",
+                )
+            if len(overlaps) > MAX_OVERLAP_MESSAGES:
+                messages.warning(
+                    request,
+                    f"{len(overlaps) - MAX_OVERLAP_MESSAGES} more overlaps with other peers' "
+                    "shifts; see the schedule.",
+                )
             return redirect("roster:schedule", agency_slug=agency_slug)
     shifts = (
         OnCallShift.objects.for_agency(agency)
