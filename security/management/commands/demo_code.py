@@ -8,8 +8,8 @@ from agencies.models import User
 
 class Command(BaseCommand):
     help = (
-        "Demo only (DEBUG on): print the current two-step sign-in code of a demo user, giving "
-        "the user an authenticator first if it has none."
+        "Demo only (DEBUG on): print the current two-step sign-in code of a demo user: of its "
+        "authenticator, or of the one the setup page is showing it, or of a new one."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +22,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {username!r}.")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            # Signed in already, the user is on the setup page: its code is the one to type
+            # there (typing it confirms the device, as an authenticator app's would).
+            device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+            if device is not None:
+                self.stderr.write("Type it on the page that asks you to set up an authenticator.")
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Demo authenticator")
         self.stdout.write(f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}")
