@@ -99,9 +99,82 @@ def test_unknown_columns_are_refused_on_line_one(agency):
 def test_a_commanding_officer_must_be_in_the_directory(agency):
     text = "employee_number,first_name,last_name,commanding_officer\n1,A,B,77\n2,C,D,1\n"
     plan = directory_csv.plan_import(agency=agency, text=text)
-    assert [(e.line, e.message) for e in plan.errors] == [
-        (2, "commanding officer 77 is not in the directory")
-    ]
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (2, "commanding_officer", 'commanding officer "77" is not in the directory or the file, '
+         "by employee number or by name"),
+    ]  # fmt: skip
+
+
+BOSS_HEADER = "employee_number,first_name,last_name,commanding_officer\n"
+
+
+@pytest.mark.django_db
+def test_a_commanding_officer_given_by_name_is_matched_in_the_directory_and_the_file(agency, users):
+    PersonFactory(agency=agency, employee_number="500", first_name="Carla", last_name="Chief")
+    text = BOSS_HEADER + (
+        "1,Ann,Archer,Carla Chief\n"  # on record
+        '2,Ben,Baker,"archer,  ann"\n'  # in this file, written Last, First
+        "3,Cy,Cole,500\n"  # by employee number still
+    )
+    plan = directory_csv.plan_import(agency=agency, text=text)
+    assert plan.clean, plan.errors
+    staged = directory_csv.stage_import(
+        agency=agency, user=users[Role.COORDINATOR], filename="x.csv", text=text
+    )
+    directory_csv.apply_import(staged=staged, actor=users[Role.COORDINATOR])
+    bosses = dict(
+        Person.objects.for_agency(agency).values_list(
+            "employee_number", "commanding_officer__employee_number"
+        )
+    )
+    assert bosses == {"500": None, "1": "500", "2": "1", "3": "500"}
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_or_unknown_commanding_officer_name_is_reported_per_row(agency):
+    PersonFactory(agency=agency, employee_number="500", first_name="Pat", last_name="Lee")
+    text = BOSS_HEADER + (
+        "1,Pat,Lee,\n"  # a second Pat Lee, in the file
+        "2,Ann,Archer,Pat Lee\n"
+        "3,Ben,Baker,Nobody Here\n"
+        "4,Cy,Cole,Cy Cole\n"
+    )
+    plan = directory_csv.plan_import(agency=agency, text=text)
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (3, "commanding_officer", 'commanding officer "Pat Lee" matches 2 people (employee '
+         "numbers 1, 500); give the employee number"),
+        (4, "commanding_officer", 'commanding officer "Nobody Here" is not in the directory or '
+         "the file, by employee number or by name"),
+        (5, "commanding_officer", "a person cannot be their own commanding officer"),
+    ]  # fmt: skip
+    assert plan.rows and not plan.creates  # nothing planned from a file with errors
+
+
+@pytest.mark.django_db
+def test_every_problem_of_every_row_is_reported_with_its_column(coordinator_client, agency):
+    text = "employee_number,first_name,last_name,hire_date,email,commanding_officer,employed\n" + (
+        "1,,Archer,0001-01-01,nope,Someone Else,maybe\n2,Ben,Baker,,,1,yes\n"
+    )
+    plan = directory_csv.plan_import(agency=agency, text=text)
+    assert [(e.line, e.column) for e in plan.errors] == [
+        (2, "first_name"), (2, "hire_date"), (2, "email"), (2, "employed"),
+        (2, "commanding_officer"),
+    ]  # fmt: skip
+    page = upload(coordinator_client, agency, text).content.decode()
+    assert "cannot be before January 1, 1950" in page
+    assert "<code>commanding_officer</code>" in page
+    assert not Person.objects.for_agency(agency).exists()
+
+
+@pytest.mark.django_db
+def test_the_import_page_says_the_commanding_officer_is_a_number_or_a_name(
+    coordinator_client, agency
+):
+    page = coordinator_client.get(reverse("roster:people_import", args=[agency.slug]))
+    text = page.content.decode()
+    assert "Their employee number, or their name as First Last or Last, First" in text
+    for column in directory_csv.COLUMNS:
+        assert f"<code>{column}</code>" in text
 
 
 @pytest.mark.django_db

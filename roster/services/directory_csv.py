@@ -33,12 +33,40 @@ MAX_BYTES = 5 * 1024 * 1024
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0", ""}
 _LIMITS = {f.name: f.max_length for f in Person._meta.fields if getattr(f, "max_length", None)}
+_YES_NO = "yes or no (also y/n, true/false, 1/0, x); empty means no"
+
+
+def column_help() -> list[tuple[str, bool, str]]:
+    """What each column takes, for the import page: (column, required, what it accepts)."""
+    bounds = dates.HIRE_DATE
+    accepts = {
+        "employee_number": "Text; a row updates the person with the same number, or adds one",
+        "member_class": f"One of {', '.join(MemberClass.values)} (or its name); empty means sworn",
+        "hire_date": f"A date like 2019-06-30 or 06/30/2019, from {bounds.earliest.year}, not "
+        "in the future; may be empty",
+        "email": "An email address; may be empty",
+        "commanding_officer": "Their employee number, or their name as First Last or Last, "
+        "First when exactly one person in the directory or in this file has it; empty for none",
+        "employed": "yes or no; empty means yes",
+        **{flag: _YES_NO for flag in FLAG_FIELDS},
+    }
+    rows = []
+    for column in COLUMNS:
+        text = accepts.get(column, "Text; may be empty" if column not in REQUIRED else "Text")
+        if column in _LIMITS:
+            text += f"; at most {_LIMITS[column]} characters"
+        rows.append((column, column in REQUIRED, text))
+    return rows
 
 
 @dataclass
 class RowError:
+    """One problem of one row: its line in the file (the header is line 1), the column it is
+    in (empty for the row as a whole) and what is wrong, in a sentence."""
+
     line: int
     message: str
+    column: str = ""
 
 
 @dataclass
@@ -95,10 +123,11 @@ def plan_import(*, agency: Agency, text: str) -> ImportPlan:
         for p in Person.objects.for_agency(agency).select_related("commanding_officer")
     }
     seen: dict[str, int] = {}
+    parsed: list[tuple[int, dict[str, Any], list[tuple[str, str]]]] = []
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        if len(plan.rows) >= MAX_ROWS:
+        if len(parsed) >= MAX_ROWS:
             plan.errors.append(RowError(line, f"More than {MAX_ROWS} rows; split the file."))
             break
         if len(values) != len(header):
@@ -108,20 +137,24 @@ def plan_import(*, agency: Agency, text: str) -> ImportPlan:
         row, problems = _clean_row(raw)
         number = row.get("employee_number", "")
         if number in seen:
-            problems.append(f"employee number {number} is also on line {seen[number]}")
+            problems.append(
+                ("employee_number", f"employee number {number} is also on line {seen[number]}")
+            )
         seen.setdefault(number, line)
+        parsed.append((line, row, problems))
+    bosses = _Bosses(existing, [row for _, row, _ in parsed])
+    for line, row, problems in parsed:
+        if boss := row.get("commanding_officer"):
+            number, problem = bosses.resolve(boss, row.get("employee_number", ""))
+            if problem:
+                problems.append(("commanding_officer", problem))
+            else:
+                row["commanding_officer"] = number
         if problems:
-            plan.errors.append(RowError(line, "; ".join(problems)))
+            plan.errors.extend(RowError(line, message, column) for column, message in problems)
             continue
         row["_line"] = line
         plan.rows.append(row)
-    known = set(existing) | set(seen)
-    for row in plan.rows:
-        boss = row.get("commanding_officer")
-        if boss and (boss not in known or boss == row["employee_number"]):
-            plan.errors.append(
-                RowError(row["_line"], f"commanding officer {boss} is not in the directory")
-            )
     plan.errors.sort(key=lambda e: e.line)
     if plan.clean:
         for row in plan.rows:
@@ -142,16 +175,16 @@ def _differs(person: Person, key: str, value: Any) -> bool:
     return getattr(person, key) != value
 
 
-def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     row: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for name in REQUIRED:
         if not raw.get(name):
-            problems.append(f"{name.replace('_', ' ')} is empty")
+            problems.append((name, f"{name.replace('_', ' ')} is empty"))
     for name, value in raw.items():
         limit = _LIMITS.get(name)
         if limit and len(value) > limit:
-            problems.append(f"{name.replace('_', ' ')} is longer than {limit} characters")
+            problems.append((name, f"{name.replace('_', ' ')} is longer than {limit} characters"))
         elif name in FLAG_FIELDS or name == "employed":
             lowered = value.lower()
             if lowered in _TRUE:
@@ -159,21 +192,21 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             elif lowered in _FALSE:
                 row[name] = name == "employed" and lowered == ""
             else:
-                problems.append(f'{name.replace("_", " ")} "{value}" is not yes or no')
+                problems.append((name, f'{name.replace("_", " ")} "{value}" is not yes or no'))
         elif name == "member_class":
             code = _member_class(value)
             if code is None:
                 problems.append(
-                    f'member class "{value}" is not one of {", ".join(MemberClass.values)}'
+                    (name, f'member class "{value}" is not one of {", ".join(MemberClass.values)}')
                 )
             else:
                 row[name] = code
         elif name == "hire_date":
             parsed = _date(value)
             if value and parsed is None:
-                problems.append(f'hire date "{value}" is not a date like 2019-06-30')
+                problems.append((name, f'hire date "{value}" is not a date like 2019-06-30'))
             elif parsed and (out_of_range := dates.HIRE_DATE.problem(parsed)):
-                problems.append(f"hire date {value}: {out_of_range}")
+                problems.append((name, f"hire date {value}: {out_of_range}"))
             else:
                 row[name] = parsed
         elif name == "email":
@@ -182,10 +215,51 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
                     validate_email(value)
                 row[name] = value.lower()
             except ValidationError:
-                problems.append(f'email "{value}" is not an email address')
+                problems.append((name, f'email "{value}" is not an email address'))
         else:
             row[name] = value
     return row, problems
+
+
+def _name_key(text: str) -> str:
+    """A name compared without case or extra spaces: "Ann  Archer", "archer,ann" and so on."""
+    return " ".join(text.replace(",", ", ").split()).replace(" ,", ",").casefold()
+
+
+class _Bosses:
+    """Who a commanding_officer cell means: an employee number of the directory or of the file,
+    or else the name ("First Last" or "Last, First") of exactly one person, as the file leaves
+    the directory (a row's names replace that person's names on record)."""
+
+    def __init__(self, existing: dict[str, Person], rows: list[dict[str, Any]]) -> None:
+        names = {n: (p.first_name, p.last_name) for n, p in existing.items()}
+        for row in rows:
+            number = row.get("employee_number")
+            if number:
+                first, last = names.get(number, ("", ""))
+                names[number] = (row.get("first_name", first), row.get("last_name", last))
+        self.numbers = set(names)
+        self.by_name: dict[str, set[str]] = {}
+        for number, (first, last) in names.items():
+            for key in {_name_key(f"{first} {last}"), _name_key(f"{last}, {first}")}:
+                self.by_name.setdefault(key, set()).add(number)
+
+    def resolve(self, value: str, own_number: str) -> tuple[str, str]:
+        """(employee number, "") or ("", the problem)."""
+        matches = {value} if value in self.numbers else self.by_name.get(_name_key(value), set())
+        if matches == {own_number}:
+            return "", "a person cannot be their own commanding officer"
+        if not matches:
+            return "", (
+                f'commanding officer "{value}" is not in the directory or the file, by employee '
+                "number or by name"
+            )
+        if len(matches) > 1:
+            return "", (
+                f'commanding officer "{value}" matches {len(matches)} people (employee numbers '
+                f"{', '.join(sorted(matches))}); give the employee number"
+            )
+        return next(iter(matches)), ""
 
 
 def _member_class(value: str) -> str | None:

@@ -68,7 +68,11 @@ def import_people(request, agency_slug):
                 staged = directory_csv.stage_import(
                     agency=request.agency, user=request.user, filename=upload.name, text=text
                 )
-    return render(request, "roster/import.html", {"form": form, "plan": plan, "staged": staged})
+    return render(
+        request,
+        "roster/import.html",
+        {"form": form, "plan": plan, "staged": staged, "columns": directory_csv.column_help()},
+    )
 
 
 @require_POST
@@ -83,7 +87,11 @@ def import_confirm(request, agency_slug, pk):
     plan = directory_csv.apply_import(staged=staged, actor=request.user)
     if not plan.clean:
         messages.error(request, "The directory changed since the preview; nothing was imported.")
-        return render(request, "roster/import.html", {"form": ImportForm(), "plan": plan})
+        return render(
+            request,
+            "roster/import.html",
+            {"form": ImportForm(), "plan": plan, "columns": directory_csv.column_help()},
+        )
     messages.success(
         request,
         f"Imported: {len(plan.creates)} added, {len(plan.updates)} updated.",
