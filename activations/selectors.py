@@ -67,3 +67,14 @@ def partner_requests(*, agency: Agency):
 
 def get_partner_request(*, agency: Agency, pk: int):
     return partner_requests(agency=agency).get(pk=pk)
+
+
+def outreach_on_the_way(agency: Agency) -> int:
+    """Contact cards queued but not yet sent: the monthly count takes them in once they go."""
+    from notifications.models import Message, State
+
+    return (
+        Message.objects.for_agency(agency)
+        .filter(purpose="outreach", state__in=[State.PENDING, State.SENDING])
+        .count()
+    )

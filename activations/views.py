@@ -334,5 +334,9 @@ def outreach(request, agency_slug):
     return render(
         request,
         "activations/outreach.html",
-        {"form": form, "counts": [(c, labels.get(c.reason, c.reason)) for c in counts]},
+        {
+            "form": form,
+            "counts": [(c, labels.get(c.reason, c.reason)) for c in counts],
+            "on_the_way": selectors.outreach_on_the_way(request.agency),
+        },
     )

@@ -188,6 +188,7 @@ class RunState(models.TextChoices):
     DRAFT = "draft", "Waiting for review"
     PUBLISHED = "published", "Published"
     DISCARDED = "discarded", "Discarded"
+    EMPTY = "empty", "Nothing to publish"  # the run placed nobody: there is nothing to review
 
 
 class ScheduleRun(TenantModel):

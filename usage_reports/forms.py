@@ -79,7 +79,8 @@ class UsageForm(forms.Form):
 
 class FileUsageForm(UsageForm):
     follow_up_days = forms.TypedChoiceField(
-        choices=[("", "No reminder")] + [(str(d), f"In {d} days") for d in FOLLOW_UP_DAYS],
+        choices=[("", "No reminder")]
+        + [(str(d), "Tomorrow" if d == 1 else f"In {d} days") for d in FOLLOW_UP_DAYS],
         coerce=int,
         empty_value=None,
         required=False,

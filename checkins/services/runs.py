@@ -47,7 +47,11 @@ def run_scheduler(
     free = capacity.free_slots(agency=agency, first_day=earliest, last_day=horizon_end)
     placed, unplaced = slotlib.place(officers=officers, slots=free, earliest=earliest)
     run = ScheduleRun.objects.create(
-        agency=agency, created_by=actor, horizon_end=horizon_end, unplaced=len(unplaced)
+        agency=agency,
+        created_by=actor,
+        horizon_end=horizon_end,
+        unplaced=len(unplaced),
+        state=RunState.DRAFT if placed else RunState.EMPTY,
     )
     Appointment.objects.bulk_create(
         [
