@@ -2,7 +2,6 @@
 peer's row is locked, then the shifts re-checked); different peers at once are allowed, and the
 coordinator is warned, naming the overlap."""
 
-import threading
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -11,12 +10,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from agencies import tenant_db
 from agencies.choices import Role
 from roster import selectors
 from roster.models import OnCallShift
 from roster.services import oncall
 from tests.factories import AgencyFactory, PeerFactory, member
+from tests.support.races import run_together
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 23, 12, tzinfo=CHICAGO)
@@ -120,29 +119,6 @@ def test_the_page_refuses_the_same_peer_twice_with_the_message(login, kcpd, coor
     assert OnCallShift.objects.count() == 1
 
 
-def _together(agency_id: int, *actions) -> list[tuple[str, object]]:
-    """Every action released at once, each in a thread with its own connection."""
-    barrier = threading.Barrier(len(actions))
-    results: list[tuple[str, object]] = [("error", None)] * len(actions)
-
-    def run(i: int, action) -> None:
-        try:
-            with tenant_db.agency_scope(agency_id):
-                barrier.wait(timeout=30)
-                results[i] = ("ok", action())
-        except Exception as exc:  # the test reads it
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
 def test_two_requests_at_once_cannot_both_put_one_peer_on_overlapping_shifts(kcpd, coordinator):
@@ -150,7 +126,7 @@ def test_two_requests_at_once_cannot_both_put_one_peer_on_overlapping_shifts(kcp
     for week in range(4):
         day = date.today().replace(day=1).toordinal() + 40 + 7 * week
         start_day = date.fromordinal(day)
-        results = _together(
+        results = run_together(
             kcpd.pk,
             lambda d=start_day: _add(peer, coordinator, start=8, end=16, day=d),
             lambda d=start_day: _add(peer, coordinator, start=12, end=20, day=d),
