@@ -41,12 +41,21 @@ class ActivationForm(forms.Form):
     override_reason = forms.CharField(
         max_length=300, required=False, label="Reason for more peers than the policy's limit"
     )
+    trigger_reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Reason to activate for a type that does not trigger activation",
+        help_text="Only the program lead may, for a type marked so in the list.",
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         policy = agency.policy
         self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
             active=True
+        )
+        self.fields["incident_type"].label_from_instance = lambda t: (
+            t.label if t.triggers_activation else f"{t.label} (does not trigger activation)"
         )
         areas = policy.activation_areas
         self.fields["area"].choices = [("", "Choose the general area"), *((a, a) for a in areas)]

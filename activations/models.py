@@ -43,6 +43,12 @@ class Activation(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     limit_override_reason = models.CharField(max_length=300, blank=True)
+    # An incident type the policy does not list as triggering activation (KCPD's "Personal or
+    # professional crisis", say) opens only on the lead's explicit override, with a reason.
+    trigger_override_reason = models.CharField(max_length=300, blank=True)
+    trigger_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     limit_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -55,6 +55,7 @@ def activation_list(request, agency_slug):
                     consent_confirmed=data["consent_confirmed"],
                     involved=list(data["involved"]),
                     override_reason=data["override_reason"],
+                    trigger_reason=data["trigger_reason"],
                 ),
                 form=form,
             )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation, Status
-from agencies.choices import ChainStep, TeamRoleKind
+from agencies.choices import ChainStep, Role, TeamRoleKind
 from agencies.models import Agency, IncidentType, User
 from agencies.selectors import role_title
 from notifications.models import Channel
@@ -46,6 +46,27 @@ def _check_limit(policy, needed: int, roles: frozenset[str], reason: str) -> boo
     return True
 
 
+def _check_trigger(policy, incident_type: IncidentType, roles: frozenset[str], reason: str) -> bool:
+    """True when the type does not trigger activation under the policy and the lead overrides
+    it with a reason; refused otherwise."""
+    if incident_type.triggers_activation:
+        return False
+    section = f" ({incident_type.source})" if incident_type.source else ""
+    if Role.COORDINATOR not in roles:
+        raise PermissionDenied(
+            f"“{incident_type.label}” does not activate the team under the policy{section}; "
+            f"only the {policy.lead_title} may activate for it, with a reason."
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "trigger_reason": f"“{incident_type.label}” does not activate the team under the "
+                f"policy{section}: say why the team is activated anyway."
+            }
+        )
+    return True
+
+
 @transaction.atomic
 def create(
     *,
@@ -62,6 +83,7 @@ def create(
     consent_confirmed: bool = False,
     involved: list[Peer] | None = None,
     override_reason: str = "",
+    trigger_reason: str = "",
 ) -> Activation:
     """Open the activation (a role the policy lets open) or record the request (a role the
     policy lets ask) for the coordinator to approve. `area` is one of the policy's general areas
@@ -92,6 +114,7 @@ def create(
     if not location.strip():
         raise ValidationError({"location": "Say where it happened, in general terms."})
     overridden = _check_limit(policy, peers_needed, roles, override_reason)
+    triggered = _check_trigger(policy, incident_type, roles, trigger_reason)
     activation = Activation(
         agency=agency,
         incident_type=incident_type,
@@ -105,6 +128,8 @@ def create(
         requested_by=actor,
         limit_override_reason=override_reason.strip() if overridden else "",
         limit_override_by=actor if overridden else None,
+        trigger_override_reason=trigger_reason.strip() if triggered else "",
+        trigger_override_by=actor if triggered else None,
     )
     activation.full_clean()
     activation.save()

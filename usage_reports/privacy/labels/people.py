@@ -122,6 +122,9 @@ LABELS: dict[str, dict[str, str]] = {
         "peers_needed": "How many peers are needed",
         "limit_override_reason": "Why more peers than the policy's limit were called",
         "limit_override_by": "Who allowed more peers than the limit",
+        "trigger_override_reason": "Why the lead activated for a type the policy does not list as "
+        "triggering activation",
+        "trigger_override_by": "The lead who made that exception",
         "requested_by": "Who asked for the activation",
         "opened_by": "Who opened it",
         "closed_by": "Who closed it",
