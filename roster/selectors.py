@@ -249,7 +249,7 @@ def gaps(
 
 # How the peer header words the day a peer came to their status.
 SINCE_WORDS = {
-    PeerStatus.APPLICANT: "applied",
+    PeerStatus.APPLICANT: "applied on",
     PeerStatus.DECLINED: "not selected on",
     PeerStatus.IN_TRAINING: "in training since",
     PeerStatus.ACTIVE: "active since",
