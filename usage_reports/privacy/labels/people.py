@@ -20,6 +20,9 @@ LABELS: dict[str, dict[str, str]] = {
         "user": "Your account",
         "role": "Your role in the agency (officer, peer, coordinator...)",
         "created_at": "When the role was given",
+        "override_reason": "Why a platform admin gave you the role although the policy's rule "
+        "for it (rank, unit) did not allow it, if so",
+        "override_by": "The platform admin who made that exception",
     },
     "roster.Person": {
         "employee_number": "Your employee number",
