@@ -2,9 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from . import role_rules
 from .models import Agency, IncidentType, InterventionType, Membership, Policy, Resource, User
 from .presets import PRESETS
-from .services import create_agency
+from .services import create_agency, save_membership
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -19,6 +20,15 @@ class MembershipAdminForm(forms.ModelForm):
         error_messages={"invalid_choice": "No user has this username."},
     )
 
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for an exception",
+        help_text="Only where the agency's policy says who may hold the role and this person "
+        "does not meet it: why the exception is made. Kept with the role and audited.",
+    )
+
     class Meta:
         model = Membership
         fields = ["user", "role"]
@@ -28,12 +38,28 @@ class MembershipAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["user"] = self.instance.user.username
 
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        # The inline formset has set the row's agency already.
+        if user is None or not role or not self.instance.agency_id:
+            return data
+        row = Membership(pk=self.instance.pk, agency=self.instance.agency, user=user, role=role)
+        refusal = role_rules.membership_refusal(row)
+        reason = data.get("reason", "").strip()
+        if refusal and not reason:
+            self.add_error("role", f"{refusal} {role_rules.OVERRIDE_HINT}")
+        elif reason and not refusal:
+            self.add_error("reason", "No exception is needed here: leave the reason empty.")
+        return data
+
 
 class MembershipInline(admin.StackedInline):
     # Stacked, not tabular: every field of a row keeps its own label.
     model = Membership
     form = MembershipAdminForm
     extra = 1
+    readonly_fields = ["override_reason", "override_by"]
 
 
 @admin.register(User)
@@ -85,6 +111,28 @@ class AgencyAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # Members are added once the agency exists, on its change page.
         return self.inlines if obj else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # commit=False still lists the new, changed and deleted rows for the admin's history.
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        reasons = {id(f.instance): f.cleaned_data.get("reason", "") for f in formset.forms}
+        for row in rows:
+            reason = reasons.get(id(row), "")
+            save_membership(membership=row, actor=request.user, override_reason=reason)
+            if reason.strip():
+                from security import audit
+
+                audit.record(
+                    request=request,
+                    action="role rule overridden",
+                    agency=row.agency,
+                    object_id=row.pk,
+                )
+        return None
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -56,6 +56,20 @@ class CompensationBasis(models.TextChoices):
     ANNUAL = "annual", "A fixed allowance each year"
 
 
+class Rank(models.TextChoices):
+    """The one rank order the product compares by, lowest first. A directory's own words for a
+    rank ("Sgt.", "Police Officer", "Lt. Col.") are placed on it by agencies/ranks.py."""
+
+    OFFICER = "officer", "Officer"
+    CORPORAL = "corporal", "Corporal"
+    SERGEANT = "sergeant", "Sergeant"
+    LIEUTENANT = "lieutenant", "Lieutenant"
+    CAPTAIN = "captain", "Captain"
+    MAJOR = "major", "Major"
+    DEPUTY_CHIEF = "deputy_chief", "Deputy chief"
+    CHIEF = "chief", "Chief"
+
+
 class ServedGroup(models.TextChoices):
     MEMBERS = "members", "Department members"
     FAMILIES = "families", "Members' families"

@@ -53,6 +53,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "provider_title",
         ],
     ),
+    ("Who may run the program", ["lead_min_rank", "lead_excluded_units"]),
     ("Who is served", ["served_groups", "covered_member_classes"]),
     (
         "Joining the team",
@@ -149,6 +150,8 @@ class PolicyForm(forms.ModelForm):
         labels = {
             "peer_title_plural": "Peer title, plural",
             "lead_title": "Program lead's title",
+            "lead_min_rank": "Lowest rank of the program lead",
+            "lead_excluded_units": "Units the program lead may not come from",
             "member_title": "What a department member is called",
             "min_years_of_service": "Minimum years of service",
             "team_size_min": "Smallest team size",
@@ -191,6 +194,8 @@ class PolicyForm(forms.ModelForm):
             field.label = label
             field.help_text = help_text or field.help_text
             self.fields[f.name] = field
+        if "lead_min_rank" in self.fields:
+            self.fields["lead_min_rank"].choices = [("", "Any rank"), *choices.Rank.choices]
         if "checkin_interval_years" in self.fields:
             # The statute's range (RSMo 590.192: every three to five years), in the browser too.
             self.fields["checkin_interval_years"].widget.attrs.update(min=3, max=5)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import role_rules
 from .choices import Role
 from .models import Agency, Membership, Partnership, Policy, Resource, User
 from .policy_io import LIST_MODELS, PolicyDocumentError, validate_document
@@ -105,10 +106,43 @@ def note_list_changed(*, agency: Agency, key: str) -> None:
     policy.save(update_fields=["sources", "updated_at"])
 
 
-def grant_role(*, user: User, agency: Agency, role: str) -> Membership:
+def grant_role(
+    *, user: User, agency: Agency, role: str, actor: User | None = None, override_reason: str = ""
+) -> Membership:
+    """The role, once; a role already held is left as it is. Where the policy says who may hold
+    it (agencies/role_rules.py), anyone else is refused with the section, unless `actor` gives
+    an `override_reason`."""
     if role not in Role.values:
         raise ValidationError({"role": f'Unknown role "{role}".'})
-    membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    held = Membership.objects.for_agency(agency).filter(user=user, role=role).first()
+    if held:
+        return held
+    return save_membership(
+        membership=Membership(user=user, agency=agency, role=role),
+        actor=actor,
+        override_reason=override_reason,
+    )
+
+
+@transaction.atomic
+def save_membership(
+    *, membership: Membership, actor: User | None, override_reason: str = ""
+) -> Membership:
+    """A new or changed role (the Django admin's rows, grant_role). Granting a role to someone
+    the policy's rule refuses needs a reason, kept on the membership with who gave it; the
+    caller, who has the request, audits the exception."""
+    reason = override_reason.strip()
+    refusal = role_rules.membership_refusal(membership)
+    if refusal and not reason:
+        raise ValidationError({"role": f"{refusal} {role_rules.OVERRIDE_HINT}"})
+    if refusal and actor is None:
+        raise ValidationError({"override_reason": "An exception to the policy names who makes it."})
+    if role_rules.is_new_grant(membership):
+        # A reason is kept only where it made an exception.
+        membership.override_reason = reason if refusal else ""
+        membership.override_by = actor if refusal else None
+    membership.full_clean()
+    membership.save()
     return membership
 
 
@@ -139,6 +173,7 @@ __all__ = [
     "note_list_changed",
     "propose_partnership",
     "revoke_role",
+    "save_membership",
     "save_policy",
     "save_resource",
 ]

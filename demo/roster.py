@@ -23,12 +23,32 @@ RANKS = ["Officer", "Officer", "Officer", "Detective", "Sergeant", "Lieutenant",
 UNITS = ["Central", "East", "North", "South", "Dispatch"]
 AREA = {"st-joseph": "816", "joplin": "417", "slmpd": "314", "clayton": "314", "kcpd": "816"}
 DEMO_ACCOUNTS = ["coordinator", "peer", "officer", "chief"]
+# The demo coordinator of each agency, as its policy wants its lead (agencies/role_rules.py): KCPD's
+# PST Manager a captain, not from HR, Homicide or Internal Affairs (Policy 830 II.J); St. Joseph's
+# coordinator a sergeant or above (GO2401 II.H.1); Joplin's a Staff Officer (SOG 2-13 III);
+# SLMPD's the commander of the CIT/Employee Wellness Unit; Clayton's a commander (GO 23-07 II).
+COORDINATORS = {
+    "st-joseph": ("Sergeant", "Central"),
+    "joplin": ("Captain", "Central"),
+    "slmpd": ("Lieutenant", "CIT/Employee Wellness Unit"),
+    "clayton": ("Captain", "Central"),
+    "kcpd": ("Captain", "Central"),
+}
 
 
 def seed_roster(agency: Agency) -> None:
     if not Person.objects.for_agency(agency).exists():
         _directory_and_team(agency)
+    _coordinator_as_the_policy_wants(agency)
     _top_up_schedule(agency)
+
+
+def _coordinator_as_the_policy_wants(agency: Agency) -> None:
+    """Every run, so that a demo made before the rule existed meets it too."""
+    rank, unit = COORDINATORS.get(agency.slug, ("Captain", "Central"))
+    Person.objects.for_agency(agency).filter(user__username=f"coordinator.{agency.slug}").update(
+        rank=rank, unit=unit, member_class="sworn"
+    )
 
 
 def _directory_and_team(agency: Agency) -> None:

@@ -6,6 +6,7 @@ class RosterConfig(AppConfig):
     name = "roster"
 
     def ready(self) -> None:
-        from . import policies
+        from . import policies, role_holders
 
         policies.register()
+        role_holders.register()

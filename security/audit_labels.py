@@ -106,7 +106,12 @@ PAGES = {
     "usage_reports:withdraw": "Withdrew a usage report",
 }
 
-LABELS = {**ACCOUNT, **PAGES}
+# The platform admin's acts on an agency, recorded in that agency's log (agencies/admin.py).
+PLATFORM = {
+    "role rule overridden": "Gave a role the policy's rule refuses, with a reason (platform admin)",
+}
+
+LABELS = {**ACCOUNT, **PAGES, **PLATFORM}
 
 EXPORT_NAMES = {"csv": "CSV", "pdf": "PDF", "ics": "calendar"}
 

@@ -61,6 +61,19 @@ class Membership(TenantModel):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A role granted although the policy's rule for it refuses the person (agencies/role_rules):
+    # the platform admin's reason and who gave it, kept with the grant (and audited).
+    override_reason = models.CharField(
+        "exception to the policy's rule, why", max_length=500, blank=True
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="exception made by",
+    )
 
     class Meta:
         constraints = [

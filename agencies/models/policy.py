@@ -10,6 +10,7 @@ from django.db import models
 from agencies.choices import (
     ApplicationMethod,
     Compensation,
+    Rank,
     Role,
     StatusFlag,
     TeamRoleKind,
@@ -20,6 +21,7 @@ from .core import Agency, TenantModel
 
 AREA_MAX_LENGTH = 80
 MAX_AREAS = 20
+UNIT_MAX_LENGTH = 80  # as roster.Person.unit
 
 
 def _choice_list(path: str, help_text: str, blank: bool = True) -> models.JSONField:
@@ -45,6 +47,23 @@ class Policy(models.Model):
     peer_abbreviation = models.CharField(max_length=12, blank=True)
     lead_title = models.CharField(
         max_length=120, help_text="Who runs the program (the coordinator role)."
+    )
+    # Who may hold the coordinator role (agencies/role_rules.py refuses anyone else, unless a
+    # platform admin gives a reason).
+    lead_min_rank = models.CharField(
+        max_length=20,
+        choices=Rank.choices,
+        blank=True,
+        default="",
+        help_text="The lowest rank, in the directory, of whoever holds the coordinator role; "
+        "empty means any rank.",
+    )
+    lead_excluded_units = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[TextListValidator(max_length=UNIT_MAX_LENGTH)],
+        help_text="Units whose members may not hold the coordinator role; an entry covers "
+        "every directory unit with its words (Homicide covers Homicide Unit).",
     )
     command_title = models.CharField(max_length=120, default="Chief of Police")
     member_title = models.CharField(

@@ -12,6 +12,7 @@ POINTS = {
     "peer_title_plural": ("Peer Support Officers", "II"),
     "peer_abbreviation": ("PSO", "II"),
     "lead_title": ("Wellness Team Coordinator", "II"),
+    "lead_min_rank": ("", "II: a Commander designated by the Chief; no rank is set"),
     "command_title": ("Chief of Police", "III"),
     "member_title": ("department member", "V"),
     "served_groups": (["members"], "I, V"),

@@ -11,6 +11,10 @@ POINTS = {
     "peer_title": ("Peer Support Advisor", "III"),
     "peer_title_plural": ("Peer Support Advisors", "III"),
     "lead_title": ("Peer Support Program Coordinator", "III"),
+    "lead_min_rank": (
+        "",
+        "III: a Staff Officer, a post rather than a rank; the admin may set the rank it means",
+    ),
     "served_groups": (["members", "other_agencies"], "III: other agencies upon request"),
     "application_method": ("letter_of_request", "IV.A.1"),
     "vacancies_announced": (True, "IV.A.1"),

@@ -14,6 +14,11 @@ POINTS = {
     "peer_title_plural": ("Peer Support Specialists", "I"),
     "peer_abbreviation": ("PSS", "II.F"),
     "lead_title": ("PST Manager", "II.J"),
+    "lead_min_rank": ("captain", "II.J: a captain or above"),
+    "lead_excluded_units": (
+        ["Human Resources", "Homicide", "Internal Affairs"],
+        "II.J: Human Resources, Homicide Unit and Internal Affairs commanders are not eligible",
+    ),
     "command_title": ("Chief of Police", "II.H"),
     "served_groups": (["members", "families", "retirees"], "II.C, II.D, II.G.3"),
     "covered_member_classes": (

@@ -24,6 +24,8 @@ POINTS = {
     "peer_title_plural": ("Peer Support Members", "product default"),
     "peer_abbreviation": ("", "product default"),
     "lead_title": ("Peer Support Coordinator", "product default"),
+    "lead_min_rank": ("", "product default: any rank"),
+    "lead_excluded_units": ([], "product default: no unit excluded"),
     "command_title": ("Chief of Police", "product default"),
     "member_title": ("member", "product default"),
     "provider_title": ("Program Service Provider", "RSMo 590.192"),

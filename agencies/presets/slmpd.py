@@ -13,6 +13,7 @@ POINTS = {
     "peer_title": ("Peer Support Specialist", "Team Composition"),
     "peer_title_plural": ("Peer Support Specialists", "Team Composition"),
     "lead_title": ("Commander, CIT/Employee Wellness Unit", "Team Composition"),
+    "lead_min_rank": ("", "Team Composition: the unit's commander, a post; no rank is set"),
     "command_title": ("Deputy Chief, Bureau of Community Policing", "Team Composition"),
     "member_title": ("Police Division member", "Operating Guidelines"),
     "served_groups": (

@@ -12,6 +12,7 @@ POINTS = {
     "peer_title_plural": ("Peer Support Members", "II.B.2"),
     "peer_abbreviation": ("PST member", "II.A.3"),
     "lead_title": ("Program Coordinator", "II.H.1"),
+    "lead_min_rank": ("sergeant", "II.H.1: holds the rank of sergeant or above"),
     "command_title": ("Chief of Police", "I"),
     "member_title": ("department member", "I"),
     "served_groups": (["members"], "I: all department personnel"),

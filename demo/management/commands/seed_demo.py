@@ -45,7 +45,9 @@ class Command(BaseCommand):
                 created.append(key)
             for prefix, role, first, last in DEMO_USERS:
                 user = self._user(f"{prefix}.{key}", first, last, key)
-                grant_role(user=user, agency=agency, role=role)
+                # The coordinator once in the directory: the policy's rule reads their rank.
+                if role != Role.COORDINATOR:
+                    grant_role(user=user, agency=agency, role=role)
         username, grants = SHARED_USER
         shared = self._user(username, "Morgan", "Metro", "metro")
         for slug, role in grants:
@@ -53,6 +55,8 @@ class Command(BaseCommand):
         for key in DEMO_AGENCIES:
             agency = Agency.objects.select_related("policy").get(slug=key)
             seed_roster(agency)
+            coordinator = User.objects.get(username=f"coordinator.{key}")
+            grant_role(user=coordinator, agency=agency, role=Role.COORDINATOR)
             seed_usage(agency)
             seed_checkins(agency)
         joplin, slmpd = (Agency.objects.get(slug=slug) for slug in PARTNERS)

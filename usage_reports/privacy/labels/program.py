@@ -8,6 +8,8 @@ _POLICY = {
     "peer_title_plural": "What peers are called",
     "peer_abbreviation": "The short form of the peer title",
     "lead_title": "What the program coordinator is called",
+    "lead_min_rank": "The lowest rank the program coordinator may hold",
+    "lead_excluded_units": "Units the program coordinator may not come from",
     "command_title": "What command is called",
     "member_title": "What a department member is called",
     "provider_title": "What a check-in provider is called",
