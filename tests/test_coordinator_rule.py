@@ -370,3 +370,17 @@ def test_every_demo_coordinator_meets_their_agency_rule():
     kcpd = Agency.objects.get(slug="kcpd")
     holder = role_rules.holder_of(agency=kcpd, user=coordinators.get(agency=kcpd).user)
     assert rank_of(holder.rank) == Rank.CAPTAIN
+
+
+@pytest.mark.django_db
+def test_only_the_platform_admin_gives_roles_in_the_admin(kcpd, client):
+    in_directory(kcpd, rank="Sergeant")
+    agency_admin = UserFactory(username="admin.kcpd")
+    grant_role(user=agency_admin, agency=kcpd, role=Role.ADMIN)
+    data = members_form(kcpd, [("casey", Role.COORDINATOR)]) | {"-1-0-reason": "Acting"}
+    for visitor in [verified_client(agency_admin), client]:
+        response = visitor.post(admin_change(kcpd), data)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+    assert not Membership.objects.filter(agency=kcpd, role=Role.COORDINATOR).exists()
+    assert not AuditEvent.objects.filter(action="role rule overridden").exists()
