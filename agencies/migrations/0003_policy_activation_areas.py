@@ -32,13 +32,14 @@ def give_defaults(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.scope', 'system', true)")
     Policy = apps.get_model("agencies", "Policy")
-    for policy in Policy.objects.select_related("agency"):
+    # The migrating connection (`migrate --database owner`), not the app's role.
+    for policy in Policy.objects.using(connection.alias).select_related("agency"):
         if policy.activation_areas:
             continue
         areas, source = BY_PRESET.get(policy.agency.preset, DEFAULT)
         policy.activation_areas = list(areas)
         policy.sources = {**policy.sources, "activation_areas": NOTE.format(source=source)}
-        policy.save(update_fields=["activation_areas", "sources"])
+        policy.save(using=connection.alias, update_fields=["activation_areas", "sources"])
 
 
 class Migration(migrations.Migration):

@@ -38,7 +38,8 @@ def give_rules(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.scope', 'system', true)")
     Policy = apps.get_model("agencies", "Policy")
-    for policy in Policy.objects.select_related("agency"):
+    # The migrating connection (`migrate --database owner`), not the app's role.
+    for policy in Policy.objects.using(connection.alias).select_related("agency"):
         rank, rank_note, units, units_note = BY_PRESET.get(policy.agency.preset, DEFAULT)
         policy.lead_min_rank = rank
         policy.lead_excluded_units = list(units)
@@ -47,7 +48,7 @@ def give_rules(apps, schema_editor):
             "lead_min_rank": NOTE.format(source=rank_note),
             "lead_excluded_units": NOTE.format(source=units_note),
         }
-        policy.save(update_fields=["lead_min_rank", "lead_excluded_units", "sources"])
+        policy.save(using=connection.alias, update_fields=["lead_min_rank", "lead_excluded_units", "sources"])
 
 
 class Migration(migrations.Migration):
