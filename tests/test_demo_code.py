@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from agencies.choices import Role
 from tests.factories import member
 
+
 def code_for(username: str) -> str:
     out = StringIO()
     call_command("demo_code", username, stdout=out, stderr=StringIO())

@@ -54,8 +54,9 @@ class Compensation:
 
     @property
     def in_hours(self) -> bool:
-        """Whether the policy pays anything by the hour (else a yearly allowance only)."""
-        return any(b != CompensationBasis.ANNUAL for b in self.basis_codes)
+        """Whether hours are counted: not where the policy gives a yearly allowance alone
+        (SLMPD's two days off), whose table of hours would be all 0."""
+        return not self.basis_codes or any(b != CompensationBasis.ANNUAL for b in self.basis_codes)
 
     @property
     def total(self) -> Decimal:
