@@ -42,6 +42,15 @@ class ApplicationMethod(models.TextChoices):
     VOLUNTEER = "volunteer", "Volunteer application"
 
 
+class FieldUse(models.TextChoices):
+    """Whether the usage form asks for an optional field (Joplin SOG 2-13 IV.D.2 allows only the
+    peer, the date and time, and the type of incident or intervention)."""
+
+    OFF = "off", "Not asked"
+    OPTIONAL = "optional", "Asked, may be left empty"
+    REQUIRED = "required", "Required"
+
+
 class Compensation(models.TextChoices):
     NONE = "none", "Unpaid"
     COMP_TIME = "comp_time", "Comp time"

@@ -122,6 +122,10 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     ("Outreach", ["outreach_reasons", "outreach_after_incidents", "contact_never_mandated"]),
     (
+        "The usage form: what it asks beyond the peer, the time and the type",
+        ["usage_duration", "usage_contact_mode", "usage_on_duty", "usage_activation"],
+    ),
+    (
         "Confidentiality and reporting",
         [
             "confidentiality_exceptions",
@@ -165,6 +169,10 @@ class PolicyForm(forms.ModelForm):
             "cross_agency_requests": "Lend to and borrow from partner agencies",
             "partner_peers_in_lookup": "Show partner agencies' on-call peers in the lookup",
             "stats_suppression_threshold": "Hide statistics counts below",
+            "usage_duration": "Duration",
+            "usage_contact_mode": "Contact mode",
+            "usage_on_duty": "On or off duty",
+            "usage_activation": "Link to an activation",
             "checkin_interval_years": "Check-in interval (years)",
             "checkin_notice_days": "Appointment notice (days ahead)",
             "reschedule_min_days": "Reschedule requests at least (days ahead)",

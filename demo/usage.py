@@ -7,9 +7,11 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from agencies.choices import FieldUse
 from agencies.models import Agency, IncidentType, InterventionType
 from roster.models import Peer
 from usage_reports.models import ContactMode, UsageReport
+from usage_reports.services import ASKED, asked
 
 
 def seed_usage(agency: Agency) -> None:
@@ -22,8 +24,15 @@ def seed_usage(agency: Agency) -> None:
         return
     rng = random.Random(f"usage-{agency.slug}")
     now = timezone.now()
-    UsageReport.objects.bulk_create(
-        UsageReport(
+    # What the policy's usage form does not ask stays empty (Joplin's asks none of it).
+    unasked = {
+        field: empty
+        for field, (_, empty, _) in ASKED.items()
+        if asked(agency.policy, field) == FieldUse.OFF
+    }
+
+    def form() -> UsageReport:
+        report = UsageReport(
             agency=agency,
             peer=rng.choice(peers),
             served_at=now - timedelta(days=rng.randint(8, 270), minutes=rng.randint(0, 1440)),
@@ -34,7 +43,10 @@ def seed_usage(agency: Agency) -> None:
             contact_mode=rng.choice(ContactMode.values),
             on_duty=rng.random() < 0.6,
         )
-        for _ in range(90)
-    )
+        for field, empty in unasked.items():
+            setattr(report, field, empty)
+        return report
+
+    UsageReport.objects.bulk_create(form() for _ in range(90))
     # Filed when they were served, as a peer would have: past forms are past correcting.
     UsageReport.objects.for_agency(agency).update(filed_at=F("served_at"))

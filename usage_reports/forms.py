@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from activations.models import Activation, CallState
+from agencies.choices import FieldUse
 from agencies.models import IncidentType, InterventionType
 
 from .models import MAX_MINUTES, ContactMode
-from .services import FOLLOW_UP_DAYS
+from .services import ASKED, FOLLOW_UP_DAYS, asked
 
 YES_NO = [("yes", "On duty"), ("no", "Off duty")]
 
@@ -47,12 +48,25 @@ class UsageForm(forms.Form):
 
     def __init__(self, *args, agency, peer, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what the agency's policy asks (Joplin SOG 2-13 IV.D.2 asks none of these).
+        for field in ASKED:
+            use = asked(agency.policy, field)
+            if use == FieldUse.OFF:
+                del self.fields[field]
+            else:
+                self.fields[field].required = use == FieldUse.REQUIRED
         self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
             active=True
         )
         self.fields["intervention_type"].queryset = InterventionType.objects.for_agency(
             agency
         ).filter(active=True)
+        if "activation" in self.fields:
+            self._assignments(agency, peer)
+        if not self.is_bound and "served_at" not in self.initial:
+            self.initial["served_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def _assignments(self, agency, peer) -> None:
         # The activations this peer accepted in the last 60 days.
         self.fields["activation"].queryset = (
             Activation.objects.for_agency(agency)
@@ -67,12 +81,11 @@ class UsageForm(forms.Form):
         self.fields["activation"].label_from_instance = lambda a: (
             f"{a.incident_type.label}, {timezone.localtime(a.occurred_at):%b %d}"
         )
-        if not self.is_bound and "served_at" not in self.initial:
-            self.initial["served_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
-        data["on_duty"] = data["on_duty"] == "yes"
+        if "on_duty" in data:
+            data["on_duty"] = {"yes": True, "no": False}.get(data["on_duty"])
         data.pop("follow_up_days", None)
         return data
 

@@ -21,8 +21,13 @@ class ContactMode(models.TextChoices):
 class UsageReport(TenantModel):
     peer = models.ForeignKey("roster.Peer", on_delete=models.PROTECT, related_name="usage_reports")
     served_at = models.DateTimeField("date and time of service")
+    # Duration, mode and duty are asked only where the agency's policy lets the form hold them
+    # (Policy.usage_*): Joplin's holds none of them (SOG 2-13 IV.D.2).
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)]
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)],
     )
     incident_type = models.ForeignKey(
         "agencies.IncidentType", on_delete=models.PROTECT, related_name="+"
@@ -30,8 +35,8 @@ class UsageReport(TenantModel):
     intervention_type = models.ForeignKey(
         "agencies.InterventionType", on_delete=models.PROTECT, related_name="+"
     )
-    contact_mode = models.CharField(max_length=10, choices=ContactMode.choices)
-    on_duty = models.BooleanField("the peer was on duty")
+    contact_mode = models.CharField(max_length=10, choices=ContactMode.choices, blank=True)
+    on_duty = models.BooleanField("the peer was on duty", null=True, blank=True)
     activation = models.ForeignKey(
         "activations.Activation",
         null=True,

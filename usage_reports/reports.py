@@ -38,7 +38,7 @@ def quarterly(*, agency: Agency, period: periods.Period, per_peer: bool) -> Quar
     stats = statistics(
         agency=agency, period=period, per_peer=per_peer, suppress_everything=not per_peer
     )
-    off_duty = next(c for c in stats.by_duty if c.label == "Off duty")
+    off_duty = next((c for c in stats.by_duty if c.label == "Off duty"), Figure(None))
     rides_on_forms = bool(
         {CompensationBasis.OFF_DUTY_CONTACT, CompensationBasis.APPROVED_OFF_DUTY_CONSULT}
         & set(agency.policy.compensation_basis)

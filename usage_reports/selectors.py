@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from agencies.choices import FieldUse
 from agencies.models import Agency, IncidentType, InterventionType
 from roster.models import Peer
 
@@ -53,6 +54,7 @@ class Statistics:
     by_mode: list[Cell]
     by_duty: list[Cell]
     by_peer: list[tuple[str, int, int]] = field(default_factory=list)  # name, forms, minutes
+    counts_hours: bool = True  # False where the usage form does not ask how long
 
     @property
     def hours(self) -> float | None:
@@ -60,13 +62,16 @@ class Statistics:
 
     @property
     def tables(self) -> list[tuple[str, list[Cell]]]:
-        return [
+        """The breakdowns of what the agency collects (none of contact mode or duty where the
+        usage form does not ask them)."""
+        tables = [
             ("By month", self.by_month),
             ("By incident type", self.by_incident),
             ("By intervention", self.by_intervention),
             ("By contact mode", self.by_mode),
             ("On or off duty", self.by_duty),
         ]
+        return [(title, cells) for title, cells in tables if cells or title == "By month"]
 
 
 def _counts(qs: QuerySet, column: str) -> dict:
@@ -79,15 +84,31 @@ def _listed(model, agency: Agency, used) -> list[tuple]:
     return [(i.pk, i.label) for i in items if i.active or i.pk in used]
 
 
+# The breakdowns of a field the usage form may leave out, and the policy point that says so.
+OPTIONAL_BREAKDOWNS = {
+    "contact_mode": ("usage_contact_mode", ""),
+    "on_duty": ("usage_on_duty", None),
+}
+
+
 def listing(agency: Agency, counts: counting.Counts) -> dict[str, list[tuple]]:
     """Each breakdown's entries and labels: the agency's lists (retired entries where the counts
-    use them) and the fixed ones."""
-    return {
+    use them) and the fixed ones. A field the policy does not collect has no breakdown; one it
+    may leave out, or that forms of before left out, has "Not recorded", so that every table
+    still adds up to the total."""
+    entries = {
         "incident_type": _listed(IncidentType, agency, counts.entries("incident_type")),
         "intervention_type": _listed(InterventionType, agency, counts.entries("intervention_type")),
         "contact_mode": list(ContactMode.choices),
         "on_duty": [(True, "On duty"), (False, "Off duty")],
     }
+    for dimension, (point, empty) in OPTIONAL_BREAKDOWNS.items():
+        use = getattr(agency.policy, point)
+        if use == FieldUse.OFF:
+            entries[dimension] = []
+        elif use == FieldUse.OPTIONAL or empty in counts.entries(dimension):
+            entries[dimension].append((empty, "Not recorded"))
+    return entries
 
 
 def _this_month(agency: Agency) -> date:
@@ -164,6 +185,7 @@ def statistics(
         by_intervention=table("intervention_type"),
         by_mode=table("contact_mode"),
         by_duty=table("on_duty"),
+        counts_hours=agency.policy.usage_duration != FieldUse.OFF,
     )
     if per_peer:
         rows = counting.per_peer(agency=agency, start=period.start, end=period.end)

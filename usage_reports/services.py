@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation
+from agencies.choices import FieldUse
 from agencies.models import Agency, IncidentType, InterventionType, User
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
@@ -24,24 +25,55 @@ OLDEST_DAYS = 366
 
 
 class UsageFields(TypedDict):
-    """What a usage form holds besides its peer: the same for filing and for correcting."""
+    """What a usage form holds besides its peer: the same for filing and for correcting. The
+    last four only where the agency's policy asks for them (`ASKED`)."""
 
     served_at: datetime
-    duration_minutes: int
     incident_type: IncidentType
     intervention_type: InterventionType
-    contact_mode: str
-    on_duty: bool
+    duration_minutes: NotRequired[int | None]
+    contact_mode: NotRequired[str]
+    on_duty: NotRequired[bool | None]
     activation: NotRequired[Activation | None]
+
+
+# Each optional field of the usage form, the policy point that says whether it is asked, what
+# the form holds when it is not, and how it is named in a message.
+ASKED = {
+    "duration_minutes": ("usage_duration", None, "how long the contact lasted"),
+    "contact_mode": ("usage_contact_mode", "", "the kind of contact"),
+    "on_duty": ("usage_on_duty", None, "whether you were on or off duty"),
+    "activation": ("usage_activation", None, "the activation it came from"),
+}
+
+
+def asked(policy, field: str) -> str:
+    """FieldUse of one optional field under the agency's policy."""
+    return getattr(policy, ASKED[field][0])
+
+
+def _as_the_policy_asks(policy, fields: dict) -> dict[str, str]:
+    """Blanks what the policy does not let the form hold; the errors of what it requires."""
+    errors = {}
+    for field, (_, empty, words) in ASKED.items():
+        use = asked(policy, field)
+        if use == FieldUse.OFF:
+            fields[field] = empty
+        elif fields.get(field) in (None, ""):
+            fields[field] = empty
+            if use == FieldUse.REQUIRED:
+                errors[field] = f"Say {words}."
+    return errors
 
 
 def _fill(report: UsageReport, fields: UsageFields) -> UsageReport:
     """Check the fields against the agency and the form's own rules, then save them."""
     agency_id = report.agency_id
+    fields = dict(fields)
+    errors = _as_the_policy_asks(report.agency.policy, fields)
     served_at = fields["served_at"]
     activation = fields.get("activation")
     now = timezone.now()
-    errors = {}
     if served_at > now + timedelta(minutes=5):
         errors["served_at"] = "The date and time of service cannot be in the future."
     elif served_at < now - timedelta(days=OLDEST_DAYS):
@@ -56,7 +88,7 @@ def _fill(report: UsageReport, fields: UsageFields) -> UsageReport:
     for key, value in fields.items():
         setattr(report, key, value)
     report.activation = activation
-    if report.on_duty:
+    if report.on_duty is not False:
         report.compensation_approved = report.compensation_declined = False
     report.full_clean()
     report.save()

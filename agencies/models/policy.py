@@ -10,6 +10,8 @@ from django.db import models
 from agencies.choices import (
     ApplicationMethod,
     Compensation,
+    CompensationBasis,
+    FieldUse,
     Rank,
     Role,
     StatusFlag,
@@ -33,6 +35,12 @@ def _choice_list(path: str, help_text: str, blank: bool = True) -> models.JSONFi
 def _text_list(help_text: str) -> models.JSONField:
     return models.JSONField(
         default=list, blank=True, validators=[TextListValidator()], help_text=help_text
+    )
+
+
+def _field_use(help_text: str, default: str = FieldUse.REQUIRED) -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=FieldUse.choices, default=default, help_text=help_text
     )
 
 
@@ -181,7 +189,12 @@ class Policy(models.Model):
         default=True, help_text="No one may be ordered to see a peer, nor as discipline."
     )
 
-    # Records, confidentiality, reporting.
+    # Records, confidentiality, reporting. What the usage form asks beyond the peer, the date and
+    # time, and the type of incident and intervention.
+    usage_duration = _field_use("How long the contact lasted")
+    usage_contact_mode = _field_use("In person, by phone or by video")
+    usage_on_duty = _field_use("Whether the peer was on or off duty")
+    usage_activation = _field_use("The activation it came from", FieldUse.OPTIONAL)
     confidentiality_exceptions = _text_list("The limits of confidentiality, in the policy's words.")
     stats_suppression_threshold = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(2), MaxValueValidator(50)]
@@ -234,6 +247,18 @@ class Policy(models.Model):
             and self.team_size_min > self.team_size_max
         ):
             errors["team_size_max"] = "The largest team size is below the smallest."
+        # Hours paid for off-duty contacts are counted from the usage forms' duty and duration.
+        paid_from_forms = {
+            CompensationBasis.OFF_DUTY_CONTACT,
+            CompensationBasis.APPROVED_OFF_DUTY_CONSULT,
+        } & set(self.compensation_basis or [])
+        if paid_from_forms:
+            asked = (("usage_on_duty", "on or off duty"), ("usage_duration", "how long"))
+            for name, words in asked:
+                if getattr(self, name) != FieldUse.REQUIRED:
+                    errors[name] = (
+                        f"Compensation for off-duty contacts needs the usage form to ask {words}."
+                    )
         if self.compensation == Compensation.DAYS_OFF and not self.days_off_per_year:
             errors["days_off_per_year"] = "Days off as compensation needs a number of days."
         if self.compensation != Compensation.DAYS_OFF and self.days_off_per_year:

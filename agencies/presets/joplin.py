@@ -5,6 +5,11 @@ NAME = "Joplin Police Department"
 DOCUMENT = "Standard Operating Guideline 2-13, Peer Support Program (2017)"
 DOCUMENT_SHORT = "SOG 2-13"
 
+_ONLY = (
+    "IV.D.2: the usage form includes only the name of the member, the date and time of service, "
+    "and the type of incident/intervention"
+)
+
 POINTS = {
     "program_name": ("Peer Support Program", "I"),
     "team_name": ("Peer Support Team", "III"),
@@ -34,6 +39,10 @@ POINTS = {
     "activation_request_roles": (["command", "officer"], "IV.B.2: any supervisor"),
     "activation_requires_approval": (True, "IV.B.2: through the Coordinator"),
     "cross_agency_requests": (True, "III: other law enforcement agencies upon request"),
+    "usage_duration": ("off", _ONLY),
+    "usage_contact_mode": ("off", _ONLY),
+    "usage_on_duty": ("off", _ONLY),
+    "usage_activation": ("off", _ONLY),
     "confidentiality_exceptions": (
         [
             "Communications are privileged unless criminal acts are involved.",

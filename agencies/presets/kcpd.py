@@ -7,6 +7,8 @@ NAME = "Kansas City Missouri Police Department"
 DOCUMENT = "Personnel Policy 830, Peer Support Team (PST) Program (2019)"
 DOCUMENT_SHORT = "Policy 830"
 
+_OVERTIME_FORM = "III.D.2: an off-duty consult the Manager approves earns overtime"
+
 POINTS = {
     "program_name": ("Peer Support Team (PST) Program", "title"),
     "team_name": ("Peer Support Team", "II.G"),
@@ -38,6 +40,8 @@ POINTS = {
     "missed_training_requires_memo": (True, "IV.E.3.f"),
     "compensation": ("overtime", "III.D"),
     "compensation_basis": (["activation", "approved_off_duty_consult"], "III.D.1-2"),
+    "usage_duration": ("required", _OVERTIME_FORM),
+    "usage_on_duty": ("required", _OVERTIME_FORM),
     "withdrawal_in_writing": (True, "IV.E.4"),
     "inactive_status_allowed": (True, "IV.E.5"),
     "reinstatement_allowed": (True, "IV.E.6"),

@@ -27,6 +27,8 @@ POINTS = {
     ),
     "compensation": ("comp_time", "II.A.3"),
     "compensation_basis": (["off_duty_contact"], "II.A.3"),
+    "usage_duration": ("required", "II.A.3: comp time when contacted off duty"),
+    "usage_on_duty": ("required", "II.A.3: comp time when contacted off duty"),
     "roster_distribution": (
         "A list of Peer Support Members and their contact information is maintained and "
         "distributed by the department.",

@@ -76,7 +76,7 @@ def edit_report(request, agency_slug, pk):
         "incident_type": report.incident_type_id,
         "intervention_type": report.intervention_type_id,
         "contact_mode": report.contact_mode,
-        "on_duty": "yes" if report.on_duty else "no",
+        "on_duty": {True: "yes", False: "no"}.get(report.on_duty),
         "activation": report.activation_id,
     }
     form = UsageForm(request.POST or None, initial=initial, agency=request.agency, peer=peer)

@@ -53,7 +53,7 @@ def _quarterly_rows(report: reports.Quarterly) -> list[list]:
     rows = [["Quarterly program report", report.period.label], []]
     rows += [
         ["Contacts", shown(stats.total, stats.threshold)],
-        ["Hours of support", or_hidden(stats.hours)],
+        *([["Hours of support", or_hidden(stats.hours)]] if stats.counts_hours else []),
         [],
     ]
     for title, table in stats.tables:
