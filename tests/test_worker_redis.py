@@ -58,9 +58,12 @@ def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def redis_url() -> str:
-    # A database of its own, so no other worker on this Redis takes these tasks.
-    base = os.environ["REDIS_URL"].rsplit("/", 1)[0]
-    return f"{base}/13"
+    # A database of its own, so no other worker on this Redis takes these tasks: 13 beside
+    # REDIS_URL's 0 (CI's), another beside any other, so that two suites given two databases
+    # of one Redis (two checkouts at once) do not take each other's tasks either.
+    base, _, db = os.environ["REDIS_URL"].rpartition("/")
+    own = 1 + (int(db) + 12) % 15 if db.isdigit() else 13
+    return f"{base}/{own}"
 
 
 def start_worker(
