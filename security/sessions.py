@@ -9,7 +9,8 @@ def end_sessions(user_id: int) -> int:
     keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user_id=user_id).delete()
-    # The cache-backed session store (Redis in production) is cleared key by key.
+    # Sessions live in the database by default (deleted above); a deployment that sets another
+    # SESSION_ENGINE (a cache, say) is cleared key by key through its own store.
     from importlib import import_module
 
     from django.conf import settings
