@@ -26,10 +26,12 @@ from checkins.services.runs import publish_run, run_scheduler
 from roster.models import Person
 
 # One practice serves both St. Louis departments, so its capacity is shared between them.
+# St. Louis County has one of its own: the demo's other agencies keep the schedule they had.
 PROVIDERS = {
     "Gateway Employee Assistance": ["clayton", "slmpd"],
     "Heartland Counseling Associates": ["kcpd", "st-joseph"],
     "Ozark Wellness Center": ["joplin"],
+    "Meramec Counseling Group": ["stlcounty"],
 }
 
 

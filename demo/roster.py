@@ -21,18 +21,21 @@ LAST = ["Anders", "Brooks", "Carter", "Delgado", "Ellis", "Foster", "Garcia", "H
         "Turner", "Underwood", "Vasquez", "Walker", "Young", "Zimmer"]  # fmt: skip
 RANKS = ["Officer", "Officer", "Officer", "Detective", "Sergeant", "Lieutenant", "Captain"]
 UNITS = ["Central", "East", "North", "South", "Dispatch"]
-AREA = {"st-joseph": "816", "joplin": "417", "slmpd": "314", "clayton": "314", "kcpd": "816"}
+AREA = {"st-joseph": "816", "joplin": "417", "slmpd": "314", "clayton": "314", "kcpd": "816",
+        "stlcounty": "314"}  # fmt: skip
 DEMO_ACCOUNTS = ["coordinator", "peer", "officer", "chief"]
 # The demo coordinator of each agency, as its policy wants its lead (agencies/role_rules.py): KCPD's
 # PST Manager a captain, not from HR, Homicide or Internal Affairs (Policy 830 II.J); St. Joseph's
 # coordinator a sergeant or above (GO2401 II.H.1); Joplin's a Staff Officer (SOG 2-13 III);
 # SLMPD's the commander of the CIT/Employee Wellness Unit; Clayton's a commander (GO 23-07 II).
+# St. Louis County's Missouri default sets no rank or unit: a captain, like the others.
 COORDINATORS = {
     "st-joseph": ("Sergeant", "Central"),
     "joplin": ("Captain", "Central"),
     "slmpd": ("Lieutenant", "CIT/Employee Wellness Unit"),
     "clayton": ("Captain", "Central"),
     "kcpd": ("Captain", "Central"),
+    "stlcounty": ("Captain", "Central"),
 }
 
 

@@ -360,7 +360,7 @@ def test_every_demo_coordinator_meets_their_agency_rule():
     coordinators = Membership.objects.filter(role=Role.COORDINATOR).select_related(
         "agency__policy", "user"
     )
-    assert coordinators.count() == 5
+    assert coordinators.count() == 6
     for membership in coordinators:
         refusal = role_rules.grant_refusal(
             agency=membership.agency, user=membership.user, role=Role.COORDINATOR

@@ -204,7 +204,7 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
     call_command("seed_demo")
     counts = (Agency.objects.count(), User.objects.count())
     call_command("seed_demo")
-    assert (Agency.objects.count(), User.objects.count()) == counts == (5, 32)
+    assert (Agency.objects.count(), User.objects.count()) == counts == (6, 38)
     out = capsys.readouterr().out
     assert "peer-support-demo-2026" in out
     metro = User.objects.get(username="peer.metro")
