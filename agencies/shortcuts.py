@@ -35,6 +35,12 @@ def attempt(
     try:
         return True, action()
     except (ValidationError, PermissionDenied) as exc:
+        if form is not None and field is None and hasattr(exc, "error_dict"):
+            # Each refusal beside the field it is about, where the form has that field.
+            for key, errors in exc.message_dict.items():
+                for text in errors:
+                    form.add_error(key if key in form.fields else None, text)
+            return False, None
         for text in error_messages(exc):
             if form is not None:
                 form.add_error(field, text)

@@ -94,7 +94,9 @@ class AuditMiddleware:
         if request.method != "POST" and not export:
             return response
         status = response.status_code
-        if status in (403, 404):
+        if getattr(request, "audit_outcome", None):
+            outcome = request.audit_outcome  # the view knows better (a 200 that succeeded)
+        elif status in (403, 404):
             outcome = Outcome.DENIED
         elif request.method == "POST" and (status == 200 or _refused_with_a_message(request)):
             # The form came back with its errors, or the page it returns to says why not.
