@@ -211,7 +211,7 @@ def test_a_period_not_offered_gets_a_message_not_an_error(login, kcpd, data):
         assert "Choose one of the periods offered." in response.content.decode()
     this_year = periods.current_quarter(kcpd).start.year  # the agency's year, not UTC's
     response = client.get("/kcpd/reports/quarterly/", {"period": str(this_year)})
-    assert "The quarterly report covers a quarter" in response.content.decode()
+    assert "Choose one of the quarters offered." in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -272,3 +272,18 @@ def test_report_pages_keep_a_fixed_query_budget(
     client = login(member(kcpd, Role.COORDINATOR))
     with django_assert_max_num_queries(22):
         assert client.get(url, {"period": quarter.key}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_quarterly_download_of_a_year_says_why_instead_of_giving_another_quarter(login, kcpd):
+    client = login(member(kcpd, Role.COMMAND))
+    year = periods.current_quarter(kcpd).key[:4]
+    page = client.get("/kcpd/reports/quarterly/").content.decode()
+    assert f'value="{year}"' not in page  # quarters only in its list
+    for fmt in ("csv", "pdf"):
+        response = client.get("/kcpd/reports/quarterly/", {"period": year, "format": fmt})
+        assert response["Content-Type"].startswith("text/html")
+        assert "Choose one of the quarters offered." in response.content.decode()
+    # The message was shown with the page: none is left for the next one.
+    later = client.get("/kcpd/reports/quarterly/").content.decode()
+    assert "Choose one of the quarters offered." not in later

@@ -14,7 +14,7 @@ from .. import compensation as selectors
 from .. import periods, services
 from ..forms import DayOffForm
 from ..models import DayOff
-from .stats import _csv, _period, pdf_or_page
+from .stats import _csv, _period, _refused, pdf_or_page
 
 CSV_HEADER = ["Peer", "Activation hours", "Open assignments", "Off-duty hours",
               "Awaiting approval (hours)", "Total hours"]  # fmt: skip
@@ -38,12 +38,9 @@ def _rows(data: selectors.Compensation) -> list[list]:
 
 @requires("compensation.view")
 def compensation(request, agency_slug):
-    period, form = _period(request, periods.current_quarter)
-    if not period.is_quarter:
-        messages.error(request, "The compensation report covers a quarter: choose one.")
-        period = periods.current_quarter(request.agency)
+    period, form = _period(request, periods.current_quarter, quarters_only=True)
     data = selectors.compensation(agency=request.agency, period=period)
-    fmt = request.GET.get("format")
+    fmt = None if _refused(request) else request.GET.get("format")
     if fmt == "csv":
         return _csv(f"{agency_slug}-{period.key}-compensation.csv", _rows(data))
     pending = (

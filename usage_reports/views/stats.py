@@ -19,15 +19,27 @@ def _per_peer(request) -> bool:
     return Role.COORDINATOR in request.roles
 
 
-def _period(request, default):
-    """The period asked for, or the default with a message when the ask is not one offered."""
+def _period(request, default, *, quarters_only: bool = False):
+    """The period asked for, or the default with a message when the ask is not one offered.
+    A report of a quarter offers quarters only."""
     choices = periods.choices(request.agency)
+    if quarters_only:
+        choices = [(key, label) for key, label in choices if "Q" in key]
     key = request.GET.get("period")
     if key and key not in dict(choices):
-        messages.error(request, "Choose one of the periods offered.")
+        messages.error(
+            request, "Choose one of the quarters offered." if quarters_only else
+            "Choose one of the periods offered.",
+        )  # fmt: skip
+        request.period_refused = True
         key = None
     period = periods.parse(key, request.agency) if key else default(request.agency)
     return period, PeriodForm(initial={"period": period.key}, choices=choices)
+
+
+def _refused(request) -> bool:
+    """Whether the period asked for was not one offered (and the request was told so)."""
+    return getattr(request, "period_refused", False)
 
 
 @requires("stats.view")
@@ -87,13 +99,14 @@ def pdf_or_page(request, *, page: str, pdf: str, context: dict, filename: str) -
 
 @requires("reports.view")
 def quarterly(request, agency_slug):
-    period, form = _period(request, periods.current_quarter)
-    if not period.is_quarter:
-        messages.error(request, "The quarterly report covers a quarter: choose one.")
-        period = periods.current_quarter(request.agency)
+    period, form = _period(request, periods.current_quarter, quarters_only=True)
     report = reports.quarterly(agency=request.agency, period=period, per_peer=_per_peer(request))
     context = {"report": report, "stats": report.stats, "form": form}
     fmt = request.GET.get("format")
+    if _refused(request):
+        # A download of a period not offered would be another quarter's file, silently: the
+        # page says why instead, and the message is shown now, not on some later page.
+        return render(request, "usage_reports/quarterly.html", context)
     if fmt == "csv":
         return _csv(f"{agency_slug}-{period.key}-report.csv", _quarterly_rows(report))
     if fmt == "pdf":
