@@ -39,8 +39,7 @@ PERIODS = {
     ),
     "signin": Period(
         "RETENTION_SIGNIN_ATTEMPTS_DAYS",
-        "{days} days after the last try, then deleted. A lockout itself lifts after 15 minutes "
-        "without another try, or when an administrator unlocks it.",
+        "{days} days after the last try, then deleted.",
     ),
     "outbox": Period(
         "RETENTION_OUTBOX_DAYS",
@@ -104,6 +103,19 @@ def forget_expired_signin_links() -> int:
     return _delete_in_batches(SignInLink.objects.filter(expires_at__lt=cutoff))
 
 
+# A directory file waits for its coordinator to confirm the preview, a moment later; one never
+# confirmed holds the whole directory's lines, flags included, and goes after a day.
+DIRECTORY_FILE_HOURS = 24
+
+
+def forget_unconfirmed_directory_files() -> int:
+    from roster.models import DirectoryImport
+
+    cutoff = timezone.now() - timedelta(hours=DIRECTORY_FILE_HOURS)
+    with tenant_db.system_scope():
+        return _delete_in_batches(DirectoryImport.objects.filter(created_at__lt=cutoff))
+
+
 def strip_outbox() -> int:
     from notifications.retention import strip_finished
 
@@ -123,6 +135,7 @@ STEPS = {
     "signin_attempts": purge_signin_attempts,
     "sessions": forget_dead_sessions,
     "signin_links": forget_expired_signin_links,
+    "directory_files": forget_unconfirmed_directory_files,
     "outbox": strip_outbox,
     "files": prune_mail_files,
 }

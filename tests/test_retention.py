@@ -296,3 +296,16 @@ def test_an_audit_period_under_a_year_is_refused_at_start(settings):
     settings.RETENTION_AUDIT_DAYS = 365
     settings.RETENTION_OUTBOX_DAYS = 30
     assert not {"security.E001", "security.E002"} & {e.id for e in run_checks()}
+
+
+def test_a_directory_file_never_confirmed_goes_a_day_after_its_upload(agency):
+    from roster.models import DirectoryImport
+
+    user = UserFactory()
+    for name, hours_ago in (("forgotten.csv", 25), ("being-checked.csv", 2)):
+        with _at(hours_ago / 24):
+            DirectoryImport.objects.create(
+                agency=agency, uploaded_by=user, filename=name, content="a,b"
+            )
+    assert _sweep()["directory_files"] == 1
+    assert list(DirectoryImport.objects.values_list("filename", flat=True)) == ["being-checked.csv"]

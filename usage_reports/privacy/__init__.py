@@ -18,7 +18,7 @@ from agencies.permissions import ACTIONS, ALL_ROLES, MEMBERS
 from security.retention import PERIODS
 
 from . import labels
-from .stores import GROUPS, STORES, Store
+from .stores import GROUPS, STORES, YOU, Store
 
 STORE_BY_KEY = {s.key: s for s in STORES}
 FLAGS = set(StatusFlag.values)
@@ -77,9 +77,14 @@ def role_names(policy) -> dict[str, str]:
     }
 
 
+# Actions that let a user read only their own rows: they add "you", not every holder of the role.
+OWN_ROWS_ONLY = {"checkins.mine", "peer.self"}
+
+
 def readers(store: Store, policy) -> list[str]:
     """Who can read the store: the roles its actions let in, then the other readers."""
-    roles = set().union(*(ACTIONS[code].roles for code in store.read_by))
+    others = [code for code in store.read_by if code not in OWN_ROWS_ONLY]
+    roles = set().union(*(ACTIONS[code].roles for code in others))
     names = role_names(policy)
     found = []
     if roles >= ALL_ROLES:
@@ -89,6 +94,8 @@ def readers(store: Store, policy) -> list[str]:
     elif roles:
         listed = ", ".join(names[r] for r in Role.values if r in roles)
         found.append(listed[:1].upper() + listed[1:] + ".")
+    if OWN_ROWS_ONLY & set(store.read_by) and YOU not in store.also:
+        found.append(YOU)
     found += store.also
     if not store.key.startswith("file:") and apps.get_model(store.key) in admin.site._registry:
         found.append("The platform administrator, on the administration pages.")

@@ -16,7 +16,7 @@ GROUPS = [
     ("machinery", "Settings and machinery, about no one"),
 ]
 
-YOU = "You, your own"
+YOU = "You: your own, and nobody else's."
 TEAM_RECORD = "As long as the agency keeps its team records; nothing removes them on a schedule."
 MEMBER = "While you are a member of the agency."
 PROGRAM = "As long as the agency uses the product."
@@ -57,7 +57,8 @@ STORES = [
     _store("roster.DirectoryImport", "everyone",
            "A directory file the coordinator uploaded, waiting for its preview to be confirmed.",
            ["directory.manage"], (),
-           "Until the same coordinator uploads the next file.", title="Directory files waiting"),
+           "Until the coordinator confirms it or uploads the next file; a file never confirmed "
+           "is deleted a day after it was uploaded.", title="Directory files waiting"),
     _store("roster.SignInLink", "everyone", "Sign-in links emailed to you (only a hash of each).",
            (), NOBODY, "A day after the link expires, then deleted.", title="Sign-in links"),
     _store("checkins.DueDate", "everyone", "When your next RSMo 590.192 check-in is due.",
