@@ -113,21 +113,27 @@ def decide(
         quarters[quarter_key(month)].append(month)
     for key, its_months in quarters.items():
         _decide_quarter(result, key, its_months, counts, entries, threshold)
-    years: dict[str, list[str]] = defaultdict(list)
-    for key in quarters:
-        years[key[:4]].append(key)
-    for year, keys in years.items():
-        result.totals[year] = _sum([result.totals[k] for k in keys])
+    years: dict[str, list[date]] = defaultdict(list)
+    for month in months:
+        years[str(month.year)].append(month)
+    for year, its_months in years.items():
+        keys = sorted({quarter_key(m) for m in its_months})
+        # A year of fewer than N forms in all says so: each of its quarters is hidden whole
+        # with a total below N, which the year's "fewer than N" cannot narrow.
+        small = (
+            threshold is not None and sum(counts.forms.get(m, 0) for m in its_months) < threshold
+        )
+        result.totals[year] = _sum([result.totals[k] for k in keys], small)
         for dimension in DIMENSIONS:
             for entry in entries[dimension]:
                 parts = [result.cell(k, dimension, entry) for k in keys]
-                result.cells[(year, dimension, entry)] = _sum(parts)
+                result.cells[(year, dimension, entry)] = _sum(parts, small)
     return result
 
 
-def _sum(parts: list[Figure]) -> Figure:
+def _sum(parts: list[Figure], small: bool) -> Figure:
     if any(p.suppressed for p in parts):
-        return Figure(None)
+        return Figure(None, small)
     return Figure(sum(p.value for p in parts))
 
 
