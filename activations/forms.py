@@ -68,7 +68,7 @@ class ActivationForm(forms.Form):
         limit = policy.max_peers_per_activation
         self.fields["peers_needed"].initial = min(2, limit) if limit else 2
         if limit:
-            self.fields["peers_needed"].help_text = f"The policy allows {limit} an incident."
+            self.fields["peers_needed"].help_text = f"The policy allows {limit} per incident."
         self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 

@@ -9,12 +9,12 @@ record has no label here."""
 
 # The sign-in events and the account's own pages, recorded outside any agency.
 ACCOUNT = {
-    "login": "Signed in with a password",
-    "login link": "Signed in with an emailed link",
-    "login failed": "Failed to sign in (wrong password, or locked)",
+    "login": "Sign-in with a password",
+    "login link": "Sign-in with an emailed link",
+    "login failed": "Sign-in refused: a wrong password, or a locked account",
     "mfa setup": "Set up two-step sign-in",
     "mfa verify": "Entered an authenticator code at sign-in",
-    "mfa recovery code": "Signed in with a recovery code",
+    "mfa recovery code": "Sign-in with a recovery code",
     "mfa recovery codes renewed": "Made new recovery codes",
 }
 

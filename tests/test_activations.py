@@ -216,7 +216,7 @@ def test_opening_with_more_than_the_limit_is_refused_for_the_coordinator(
     response = activate(
         login(coordinator), kcpd, django_capture_on_commit_callbacks, peers_needed=3
     )
-    assert "at most 2 peers an incident" in response.content.decode()
+    assert "at most 2 peers per incident" in response.content.decode()
     assert not Activation.objects.exists()
 
 

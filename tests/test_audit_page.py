@@ -67,10 +67,10 @@ def test_the_admin_sees_their_members_sign_ins_and_failed_sign_ins_every_way(log
         signins[role].username for role in (Role.OFFICER, Role.COORDINATOR, Role.PEER)
     )
     for expected in [
-        f"{officer} | Signed in with a password |  | Done",
-        f"{officer} | Failed to sign in (wrong password, or locked) |  | Failed",
-        f"{coordinator} | Signed in with a recovery code |  | Done",
-        f"{peer} | Signed in with an emailed link |  | Done",
+        f"{officer} | Sign-in with a password |  | Done",
+        f"{officer} | Sign-in refused: a wrong password, or a locked account |  | Failed",
+        f"{coordinator} | Sign-in with a recovery code |  | Done",
+        f"{peer} | Sign-in with an emailed link |  | Done",
     ]:
         assert any(expected in line for line in lines), expected
     assert "10.0.0.7" in page

@@ -38,7 +38,7 @@ def _check_limit(policy, needed: int, roles: frozenset[str], reason: str) -> boo
             role_title(policy, r) for r in policy.limit_override_roles
         )
         raise PermissionDenied(
-            f"The policy allows at most {limit} peers an incident"
+            f"The policy allows at most {limit} peers per incident"
             + (f"; only {who} may call more." if who else ".")
         )
     if not reason.strip():
