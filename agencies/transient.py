@@ -154,3 +154,59 @@ def retry_task_on_transient(task, exc: BaseException) -> None:
     if isinstance(exc, DatabaseError) and is_transient(exc):
         drop_broken_connections()
         raise task.retry(exc=exc, countdown=retry_countdown(retries=task.request.retries)) from None
+
+
+K = TypeVar("K")
+
+
+def sweep_in_parts(
+    task,
+    parts: list[K],
+    run: Callable[[K], T],
+    *,
+    what: str,
+    part_name: tuple[str, str],
+    retry_with: str,
+    logger: logging.Logger,
+    base: float,
+    ceiling: float,
+) -> tuple[dict[K, T], int]:
+    """A sweep's parts (agencies, retention steps), each on its own: one part's failure is
+    logged and left for the next run while the others go on; the parts that met a transient
+    error are run again by the task after a growing countdown, only they (the task's
+    `retry_with` argument). Returns each finished part's result, and how many were given up.
+    What happens is logged to the task's own `logger`.
+
+    Called from code rather than by a worker, there is no broker to retry through: the
+    transient parts count as given up."""
+    done: dict[K, T] = {}
+    transient: list[K] = []
+    failed = 0
+    last_error: BaseException | None = None
+    for part in parts:
+        try:
+            done[part] = run(part)
+        except SoftTimeLimitExceeded:
+            raise
+        except TRANSIENT_ERRORS as exc:
+            logger.warning(
+                "%s of %s %s met a transient error (%s); it is tried again",
+                what, part_name[0], part, type(exc).__name__,
+            )  # fmt: skip
+            transient.append(part)
+            last_error = exc
+            drop_broken_connections()
+        except Exception:
+            logger.exception("%s of %s %s failed; left for the next run", what, part_name[0], part)
+            failed += 1
+    if transient:
+        if not task.request.called_directly and task.request.retries < task.max_retries:
+            logger.info("%s: %s %s tried again", what, part_name[1], transient)
+            raise task.retry(
+                exc=last_error,
+                kwargs={retry_with: transient},
+                countdown=retry_countdown(retries=task.request.retries, base=base, ceiling=ceiling),
+            )
+        logger.error("%s gave up on %s %s; left for the next run", what, part_name[1], transient)
+        failed += len(transient)
+    return done, failed

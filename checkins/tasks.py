@@ -1,15 +1,14 @@
 import logging
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 
 from agencies import tenant_db
 from agencies.models import Agency
 from agencies.transient import (
     MAX_TASK_RETRIES,
     TRANSIENT_ERRORS,
-    drop_broken_connections,
     retry_countdown,
+    sweep_in_parts,
 )
 
 from .models import Appointment, AppointmentState
@@ -46,41 +45,26 @@ def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
         raise self.retry(
             exc=exc, countdown=retry_countdown(retries=self.request.retries, base=30, ceiling=600)
         ) from exc
-    transient: list[int] = []
-    last_error: BaseException | None = None
-    for agency_id in sorted(due):
-        try:
-            with tenant_db.agency_scope(agency_id):
-                agency = Agency.objects.select_related("policy").get(pk=agency_id)
-                counts = sweep_agency(agency=agency)
-        except SoftTimeLimitExceeded:
-            raise
-        except TRANSIENT_ERRORS as exc:
-            log.warning(
-                "Check-in sweep of agency %s met a transient error (%s); it is tried again",
-                agency_id,
-                type(exc).__name__,
-            )
-            transient.append(agency_id)
-            last_error = exc
-            drop_broken_connections()
-            continue
-        except Exception:
-            log.exception("Check-in sweep of agency %s failed; left for the next run", agency_id)
-            totals["failed"] += 1
-            continue
+
+    def sweep(agency_id: int) -> dict[str, int]:
+        with tenant_db.agency_scope(agency_id):
+            agency = Agency.objects.select_related("policy").get(pk=agency_id)
+            return sweep_agency(agency=agency)
+
+    done, failed = sweep_in_parts(
+        self,
+        sorted(due),
+        sweep,
+        what="Check-in sweep",
+        part_name=("agency", "agencies"),
+        retry_with="agency_ids",
+        base=30,
+        ceiling=600,
+        logger=log,
+    )
+    for counts in done.values():
         for key, n in counts.items():
             totals[key] += n
-    if transient:
-        # Called from code, not a worker, there is no broker to send the retry through.
-        if not self.request.called_directly and self.request.retries < self.max_retries:
-            log.info("Check-in sweep so far: %s; agencies %s tried again", totals, transient)
-            raise self.retry(
-                exc=last_error,
-                kwargs={"agency_ids": transient},
-                countdown=retry_countdown(retries=self.request.retries, base=30, ceiling=600),
-            )
-        log.error("Check-in sweep gave up on agencies %s; left for the next run", transient)
-        totals["failed"] += len(transient)
+    totals["failed"] += failed
     log.info("Check-in sweep: %s", totals)
     return totals
