@@ -23,6 +23,9 @@ RANKS = ["Officer", "Officer", "Officer", "Detective", "Sergeant", "Lieutenant",
 UNITS = ["Central", "East", "North", "South", "Dispatch"]
 AREA = {"st-joseph": "816", "joplin": "417", "slmpd": "314", "clayton": "314", "kcpd": "816",
         "stlcounty": "314"}  # fmt: skip
+# Agencies sharing an area code share 555-0100 to 0199 (the numbers kept for fiction) by turns,
+# so that no two demo people have one number (County's lookup lists SLMPD's peers too).
+FIRST_NUMBER = {"clayton": 125, "stlcounty": 150, "st-joseph": 125}
 DEMO_ACCOUNTS = ["coordinator", "peer", "officer", "chief"]
 # The demo coordinator of each agency, as its policy wants its lead (agencies/role_rules.py): KCPD's
 # PST Manager a captain, not from HR, Homicide or Internal Affairs (Policy 830 II.J); St. Joseph's
@@ -71,7 +74,7 @@ def _directory_and_team(agency: Agency) -> None:
                 member_class="dispatcher" if i % 7 == 0 else "sworn",
                 hire_date=today - timedelta(days=rng.randint(400, 9000)),
                 email=f"{FIRST[i].lower()}.{i}@{agency.slug}.example.org",
-                phone=f"({area}) 555-{100 + i:04d}",
+                phone=f"({area}) 555-{FIRST_NUMBER.get(agency.slug, 100) + i:04d}",
             )
         )
     # The demo accounts are people of the directory too, so they can use every page.

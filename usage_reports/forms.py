@@ -113,8 +113,13 @@ class PeriodForm(forms.Form):
 class DayOffForm(forms.Form):
     """A day off a team member took under the yearly allowance."""
 
-    peer = forms.ModelChoiceField(queryset=None, label="Team member")
-    taken_on = forms.DateField(label="Day taken", widget=forms.DateInput(attrs={"type": "date"}))
+    peer = forms.ModelChoiceField(
+        queryset=None, label="Team member", widget=forms.Select(attrs={"class": "form-select"})
+    )
+    taken_on = forms.DateField(
+        label="Day taken",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
     period = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, agency, period, **kwargs):
