@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from agencies import clock
 from agencies.models import IncidentType
 from roster.models import Peer
 
@@ -69,7 +69,7 @@ class ActivationForm(forms.Form):
         self.fields["peers_needed"].initial = min(2, limit) if limit else 2
         if limit:
             self.fields["peers_needed"].help_text = f"The policy allows {limit} per incident."
-        self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["occurred_at"].initial = clock.now_local(agency).strftime("%Y-%m-%dT%H:%M")
 
 
 class AddPeersForm(forms.Form):

@@ -4,13 +4,11 @@ Pages under an agency see `request.agency`, `request.policy` and `request.roles`
 visitor is sent to the login page; anyone else who is not a member gets 404, the same answer as
 for a slug that does not exist, so an agency's existence is never told."""
 
-import zoneinfo
-
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
 
-from . import tenant_db
+from . import clock, tenant_db
 from .permissions import can
 from .selectors import agency_and_roles
 
@@ -40,12 +38,12 @@ class AgencyMiddleware:
         if agency is None:
             raise Http404("No such agency.")
         # From here on the database shows this agency's rows (row-level security on PostgreSQL).
-        tenant_db.enter_agency(agency.pk)
+        tenant_db.enter_agency(agency.pk, time_zone=agency.time_zone)
         request.agency = agency
         request.policy = agency.policy
         request.roles = roles
         request.can = _Can(roles)
-        timezone.activate(zoneinfo.ZoneInfo(agency.time_zone))
+        timezone.activate(clock.zone(agency))
         return None
 
 

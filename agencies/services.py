@@ -6,15 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import role_rules
+from . import clock, role_rules
 from .choices import Role
 from .models import Agency, Membership, Partnership, Policy, Resource, User
 from .policy_io import LIST_MODELS, PolicyDocumentError, validate_document
 from .presets import get_preset
 
 
-def _changed_note(how: str) -> str:
-    return f"Set by the agency ({how}, {timezone.localdate().isoformat()})"
+def _changed_note(agency: Agency, how: str) -> str:
+    return f"Set by the agency ({how}, {clock.today(agency).isoformat()})"
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def apply_policy_document(
     doc = validate_document(agency, data)
     policy = Policy.objects.select_for_update().get(agency=agency)
     new_sources = dict(policy.sources)
-    note = _changed_note(how)
+    note = _changed_note(agency, how)
     for key, value in doc.policy_values.items():
         if getattr(policy, key) != value:
             new_sources[key] = note
@@ -94,7 +94,7 @@ def _replace_list(*, agency: Agency, model: type[models.Model], items: list[dict
 def save_policy(*, policy: Policy, changed_fields: list[str]) -> Policy:
     """Save a policy edited on the settings page, noting which points the agency changed."""
     policy.full_clean()
-    note = _changed_note("settings page")
+    note = _changed_note(policy.agency, "settings page")
     policy.sources = {**policy.sources, **{name: note for name in changed_fields}}
     policy.save()
     return policy
@@ -102,7 +102,7 @@ def save_policy(*, policy: Policy, changed_fields: list[str]) -> Policy:
 
 def note_list_changed(*, agency: Agency, key: str) -> None:
     policy = Policy.objects.get(agency=agency)
-    policy.sources = {**policy.sources, key: _changed_note("settings page")}
+    policy.sources = {**policy.sources, key: _changed_note(agency, "settings page")}
     policy.save(update_fields=["sources", "updated_at"])
 
 

@@ -11,7 +11,11 @@ into the next request or task that reuses the connection: outside any scope the 
 empty, and an empty agency matches no row.
 
 On SQLite (the embedded default) there is no row-level security: nothing is installed and the
-context managers only keep the context variable, so the same code runs on both."""
+context managers only keep the context variable, so the same code runs on both.
+
+`agency_scope` also activates the agency's time zone (django.utils.timezone) for its duration,
+so a Celery task's "today" and the times its messages show are the agency's (agencies/clock.py),
+as they are in a request, where the middleware activates it."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +24,9 @@ from dataclasses import dataclass, replace
 
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
+from django.utils import timezone
+
+from . import clock
 
 AGENCY = "agency"
 SYSTEM = "system"
@@ -31,6 +38,9 @@ class Scope:
     kind: str = ""
     agency_id: int | None = None
     user_id: int | None = None
+    # The agency's zone name, once known: a nested scope for the same agency reuses it. Not a
+    # database setting.
+    time_zone: str = ""
 
     def settings(self) -> list[str]:
         """In the order of SET_SQL's placeholders."""
@@ -65,11 +75,33 @@ def _using(scope: Scope) -> Iterator[Scope]:
         _apply_now()
 
 
-def agency_scope(agency_id: int, *, user_id: int | None = None):
-    """One agency's rows, and what its explicit policies add (partners, own memberships)."""
-    if user_id is None and (outer := current()) is not None:
+@contextmanager
+def agency_scope(agency_id: int, *, user_id: int | None = None, time_zone: str = ""):
+    """One agency's rows, and what its explicit policies add (partners, own memberships), with
+    the agency's time zone active. The zone's name costs one query unless the caller passes it
+    or an enclosing scope (the request's, an outer task scope) already knows it."""
+    outer = current()
+    if user_id is None and outer is not None:
         user_id = outer.user_id
-    return _using(Scope(AGENCY, agency_id=agency_id, user_id=user_id))
+    if not time_zone and outer is not None and outer.agency_id == agency_id:
+        time_zone = outer.time_zone
+    if not time_zone:
+        time_zone = _zone_name(agency_id)
+    scope = Scope(AGENCY, agency_id=agency_id, user_id=user_id, time_zone=time_zone)
+    with _using(scope):
+        if not time_zone:  # no such agency (deleted meanwhile): keep the zone in force
+            yield scope
+            return
+        with timezone.override(clock.zone_named(time_zone)):
+            yield scope
+
+
+def _zone_name(agency_id: int) -> str:
+    # Read under the enclosing scope (agencies have no row-level security); imported late, as
+    # the models are not loaded when this module is.
+    from .models import Agency
+
+    return Agency.objects.filter(pk=agency_id).values_list("time_zone", flat=True).first() or ""
 
 
 def system_scope():
@@ -89,11 +121,12 @@ def user_scope(user_id: int | None):
     return _using(Scope("", user_id=user_id))
 
 
-def enter_agency(agency_id: int) -> None:
+def enter_agency(agency_id: int, *, time_zone: str = "") -> None:
     """Narrow the scope the middleware opened to the agency it has just resolved; ends with the
-    middleware's scope at the end of the request."""
+    middleware's scope at the end of the request. The middleware activates the zone itself and
+    passes its name, for scopes opened inside the request to reuse."""
     scope = current() or NO_SCOPE
-    _current.set(replace(scope, kind=AGENCY, agency_id=agency_id))
+    _current.set(replace(scope, kind=AGENCY, agency_id=agency_id, time_zone=time_zone))
     _apply_now()
 
 

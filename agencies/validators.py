@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from . import clock
+
 RESERVED_SLUGS = frozenset(
     {
         "accounts",
@@ -106,7 +108,7 @@ class DateBounds:
         self.ahead_days = ahead_days
 
     def latest(self) -> date:
-        return timezone.localdate() + timedelta(days=self.ahead_days)
+        return clock.today_in_active_zone() + timedelta(days=self.ahead_days)
 
     def problem(self, value: date | datetime) -> str:
         """What is wrong with the date, in a sentence; empty when it is in range."""

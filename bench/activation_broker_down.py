@@ -108,10 +108,9 @@ def main() -> int:
 def run(args, folder: Path) -> int:
     from django.conf import settings
     from django.urls import reverse
-    from django.utils import timezone
 
     from activations.models import CallOut
-    from agencies import tenant_db
+    from agencies import clock, tenant_db
     from agencies.choices import Role
     from agencies.models import IncidentType, Membership, User
     from agencies.services import create_agency
@@ -136,7 +135,7 @@ def run(args, folder: Path) -> int:
         form = {
             "incident_type": incident.pk, "area": agency.policy.activation_areas[0],
             "location": f"Round {number}", "members_affected": 1,
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "occurred_at": clock.now_local(agency).strftime("%Y-%m-%dT%H:%M"),
             "peers_needed": PEERS, "briefing": "",
         }  # fmt: skip
         began = time.perf_counter()

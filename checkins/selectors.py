@@ -1,11 +1,14 @@
 """Reads for the check-in pages. Every tenant read names its agency."""
 
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import reduce
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
+from agencies import clock
 from agencies.choices import Role
 from agencies.models import Agency, Membership, User
 from roster.models import Person
@@ -232,15 +235,23 @@ def parse_slot(value: str) -> tuple[int, datetime] | None:
         return None
 
 
-def platform_rates(*, today: date) -> list[dict]:
-    """Per agency, the share of covered officers who are compliant: no names, no units."""
+def platform_rates() -> list[dict]:
+    """Per agency, the share of covered officers who are compliant: no names, no units. Each
+    agency's officers are counted against today in its own zone."""
+    names = sorted(set(Agency.objects.values_list("time_zone", flat=True)))
+    if not names:
+        return []
+    current = reduce(
+        operator.or_,
+        (Q(agency__time_zone=name, due_on__gte=clock.today(name)) for name in names),
+    )
     return list(
         DueDate.objects.filter(person__employed=True, person__member_class__in=PEACE_OFFICERS)
         .values("agency__name", "agency__slug")
         .annotate(
             total=Count("pk"),
-            compliant=Count("pk", filter=Q(due_on__gte=today)),
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            compliant=Count("pk", filter=current),
+            overdue=Count("pk", filter=~current),
         )
         .order_by("agency__name")
     )

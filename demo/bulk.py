@@ -1,16 +1,17 @@
 """A large agency for benchmarks and query-budget tests: thousands of people, a big team and a
 full on-call schedule, made with bulk inserts."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
+from agencies import clock
 from agencies.models import Agency
 from roster.models import OnCallShift, Peer, Person, TrainingRecord
 
 
 def fill_agency(agency: Agency, *, persons: int, peers: int) -> None:
-    today = date.today()
+    today = clock.today(agency)
     Person.objects.bulk_create(
         [
             Person(

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from agencies import clock
 from agencies.models import Agency, User
 from checkins.models import (
     Appointment,
@@ -21,7 +22,7 @@ from checkins.models import (
 )
 from checkins.services import capacity
 from checkins.services.appointments import sweep_agency
-from checkins.services.due import recompute_due_dates, start_of, today_in, zone
+from checkins.services.due import recompute_due_dates, start_of, today_in
 from checkins.services.runs import publish_run, run_scheduler
 from roster.models import Person
 
@@ -102,7 +103,7 @@ def _clayton_cases(agency: Agency, provider: Provider) -> None:
     soon = start_of(day, agency) + timedelta(hours=10)
     # This morning at nine once the day has begun, else yesterday afternoon: the provider
     # marks an appointment that has been.
-    local_now = timezone.localtime(timezone.now(), zone(agency))
+    local_now = clock.now_local(agency)
     today = today_in(agency)
     # (Yesterday even at a weekend: any earlier and the daily sweep would mark it missed.)
     day_of = today - timedelta(days=0 if local_now.hour >= 10 else 1)

@@ -5,12 +5,10 @@ import random
 from datetime import time, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
+from agencies import clock
 from agencies.models import Agency, User
 from roster.choices import PeerStatus
 from roster.models import Application, OnCallShift, Peer, Person, TrainingRecord
-from roster.services.oncall import local_datetime
 from roster.services.people import sync_peer_role
 
 FIRST = ["Alex", "Jordan", "Taylor", "Morgan", "Riley", "Jamie", "Dana", "Quinn", "Reese", "Avery",
@@ -59,7 +57,7 @@ def _coordinator_as_the_policy_wants(agency: Agency) -> None:
 
 def _directory_and_team(agency: Agency) -> None:
     rng = random.Random(agency.slug)
-    today = timezone.localdate()
+    today = clock.today(agency)
     area = AREA.get(agency.slug, "573")
     people = []
     for i in range(24):
@@ -128,7 +126,7 @@ def agency_team_roles(agency: Agency):
 
 def _demo_applicant(agency: Agency, people: list[Person]) -> None:
     """One pending applicant who shows the agency's own eligibility rule at work."""
-    today = timezone.localdate()
+    today = clock.today(agency)
     person = people[15]
     if agency.slug == "slmpd":
         person.hire_date = today - timedelta(days=2 * 365 + 30)
@@ -151,8 +149,7 @@ def _top_up_schedule(agency: Agency) -> None:
     )
     if not peers:
         return
-    today = timezone.localdate()
-    tz = agency.time_zone
+    today = clock.today(agency)
     shifts = []
     for offset in range(-1, 14):
         day = today + timedelta(days=offset)
@@ -161,8 +158,8 @@ def _top_up_schedule(agency: Agency) -> None:
         ):
             if offset == 4 and slot == 1:
                 continue
-            starts = local_datetime(day, start, tz)
-            ends = local_datetime(end_day, end, tz)
+            starts = clock.local_time(agency, day, start)
+            ends = clock.local_time(agency, end_day, end)
             taken = OnCallShift.objects.for_agency(agency).filter(
                 starts_at__lt=ends, ends_at__gt=starts
             )

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from agencies import clock
 from agencies.models import Agency, Policy, Resource, User
 from agencies.phone import dial_string
 from agencies.selectors import partner_agencies
@@ -270,7 +270,7 @@ def status_since(*, peer: Peer) -> tuple[str, date | None]:
         .values_list("at", flat=True)
         .first()
     )
-    day = timezone.localdate(entered) if entered else None
+    day = clock.local_day(peer.agency, entered) if entered else None
     if day is None and peer.status == PeerStatus.ACTIVE:
         day = peer.active_since
     return SINCE_WORDS[PeerStatus(peer.status)], day

@@ -1,7 +1,6 @@
 """Counting usage forms: per month of the agency's calendar, each month's forms and minutes, and
 its forms by each breakdown. Every statistic, page or export, is a sum of these."""
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from agencies import clock
 from agencies.models import Agency
 
 from .models import UsageReport
@@ -62,7 +62,7 @@ def monthly(*, agency: Agency, start: datetime, end: datetime) -> Counts:
             i = next(i for i in range(len(DIMENSIONS)) if not grouping >> (3 - i) & 1)
             counts.by[DIMENSIONS[i]][month][values[i]] = n
         return counts
-    tz = zoneinfo.ZoneInfo(agency.time_zone)
+    tz = clock.zone(agency)
     rows = (
         UsageReport.objects.for_agency(agency)
         .filter(served_at__gte=start, served_at__lt=end)

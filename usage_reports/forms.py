@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from activations.models import Activation, CallState
+from agencies import clock
 from agencies.choices import FieldUse
 from agencies.models import IncidentType, InterventionType
 
@@ -64,7 +65,7 @@ class UsageForm(forms.Form):
         if "activation" in self.fields:
             self._assignments(agency, peer)
         if not self.is_bound and "served_at" not in self.initial:
-            self.initial["served_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            self.initial["served_at"] = clock.now_local(agency).strftime("%Y-%m-%dT%H:%M")
 
     def _assignments(self, agency, peer) -> None:
         # The activations this peer accepted in the last 60 days.

@@ -1,12 +1,10 @@
 """Reporting periods (a quarter or a year) in the agency's own time zone."""
 
 import re
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
-
+from agencies import clock
 from agencies.models import Agency
 
 
@@ -29,7 +27,7 @@ def _first(year: int, month: int, tz) -> datetime:
 
 def parse(key: str | None, agency: Agency) -> Period | None:
     """The period a key names, or None when the key is not one."""
-    tz = zoneinfo.ZoneInfo(agency.time_zone)
+    tz = clock.zone(agency)
     match = re.fullmatch(r"(\d{4})(?:Q([1-4]))?", (key or "").strip())
     if not match:
         return None
@@ -47,7 +45,7 @@ def parse(key: str | None, agency: Agency) -> Period | None:
 
 
 def current_quarter(agency: Agency) -> Period:
-    today = timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.time_zone)).date()
+    today = clock.today(agency)
     return parse(f"{today.year}Q{(today.month - 1) // 3 + 1}", agency)
 
 

@@ -1,12 +1,11 @@
 """Reading usage forms: a peer's own, all of them for the coordinator, and the statistics."""
 
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
+from agencies import clock
 from agencies.choices import FieldUse
 from agencies.models import Agency, IncidentType, InterventionType
 from roster.models import Peer
@@ -112,7 +111,7 @@ def listing(agency: Agency, counts: counting.Counts) -> dict[str, list[tuple]]:
 
 
 def _this_month(agency: Agency) -> date:
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.time_zone)).date().replace(day=1)
+    return clock.today(agency).replace(day=1)
 
 
 @dataclass

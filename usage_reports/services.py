@@ -1,7 +1,6 @@
 """Filing and correcting usage forms (only the peer who filed a form may correct it, for 7 days),
 and the lead's compensation decisions: off-duty consults approved or declined, days off taken."""
 
-import zoneinfo
 from datetime import date, datetime, timedelta
 from typing import NotRequired, TypedDict, Unpack
 
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation
+from agencies import clock
 from agencies.choices import FieldUse
 from agencies.models import Agency, IncidentType, InterventionType, User
 from notifications.models import Channel
@@ -168,7 +168,7 @@ def _section(agency: Agency, field: str) -> str:
 
 def _allowance_refusal(agency: Agency, peer: Peer, taken_on: date) -> str | None:
     allowed = agency.policy.days_off_per_year or 0
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(agency.time_zone))
+    today = clock.today(agency)
     if not allowed:
         return "This agency's policy gives no days off."
     if not today.year - 1 <= taken_on.year <= today.year + 1:

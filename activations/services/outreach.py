@@ -5,9 +5,9 @@ card is sent, the product keeps only a count per reason per month, never who rec
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from activations.models import OutreachCount
+from agencies import clock
 from agencies.choices import OutreachReason
 from agencies.models import Agency
 from notifications.models import Channel, Message
@@ -24,7 +24,7 @@ def send_card(*, agency: Agency, person: Person, reason: str) -> None:
         raise ValidationError({"employee_number": "Nobody in the directory has this number."})
     if not person.email:
         raise ValidationError({"employee_number": "This person has no email in the directory."})
-    month = timezone.localdate().replace(day=1)
+    month = clock.today(agency).replace(day=1)
     bucket, _ = OutreachCount.objects.get_or_create(agency=agency, month=month, reason=reason)
     # The recipient is only in the outbox row, which is deleted once the card is sent.
     queue(agency=agency, purpose="outreach", subject=bucket,

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from agencies import clock
 from agencies.choices import MemberClass
 from agencies.models import Agency
 from roster.models import Person
@@ -19,20 +19,21 @@ from ..models import Appointment, AppointmentState, DueDate, Program
 PEACE_OFFICERS = [MemberClass.SWORN, MemberClass.RESERVE]
 
 
+# Thin aliases of agencies/clock.py, in this package's argument order (agency last).
 def zone(agency: Agency) -> ZoneInfo:
-    return ZoneInfo(agency.time_zone)
+    return clock.zone(agency)
 
 
 def today_in(agency: Agency) -> date:
-    return timezone.now().astimezone(zone(agency)).date()
+    return clock.today(agency)
 
 
 def local_day(moment: datetime, agency: Agency) -> date:
-    return moment.astimezone(zone(agency)).date()
+    return clock.local_day(agency, moment)
 
 
 def start_of(day: date, agency: Agency) -> datetime:
-    return datetime.combine(day, datetime.min.time(), zone(agency))
+    return clock.start_of_day(agency, day)
 
 
 def add_years(day: date, years: int) -> date:

@@ -1,6 +1,5 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils import timezone
 
 from agencies import tenant_db
 
@@ -12,7 +11,7 @@ def rates(request):
     if not (request.user.is_authenticated and request.user.is_superuser):
         raise PermissionDenied
     with tenant_db.system_scope():  # counts across agencies, and nothing else
-        rows = selectors.platform_rates(today=timezone.localdate())
+        rows = selectors.platform_rates()
     for row in rows:
         row["rate"] = round(100 * row["compliant"] / row["total"]) if row["total"] else 100
     return render(request, "checkins/platform.html", {"rows": rows})

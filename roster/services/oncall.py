@@ -1,12 +1,12 @@
 """The on-call schedule, entered in the agency's own time zone, and each peer's availability."""
 
-import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies import clock
 from agencies.models import User
 from roster import dates
 from roster.choices import PeerStatus
@@ -17,14 +17,9 @@ MAX_REPEAT_WEEKS = 26
 
 
 def local_datetime(day: date, at: time, tz_name: str) -> datetime:
-    """A wall-clock time in the agency's zone as an aware datetime. A time skipped by the spring
-    change (02:30 on that Sunday) moves forward an hour; a repeated one takes its first pass."""
-    tz = zoneinfo.ZoneInfo(tz_name)
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    # In UTC: a nonexistent wall time comes out normalised, and arithmetic between two of these
-    # counts real hours (two datetimes sharing one ZoneInfo subtract as wall-clock times).
-    return aware.astimezone(UTC)
+    """A wall-clock time in the agency's zone as an aware datetime in UTC: a thin alias of
+    agencies.clock.local_time, which says how daylight-saving changes come out."""
+    return clock.local_time(tz_name, day, at)
 
 
 def span(starts: datetime, ends: datetime) -> str:

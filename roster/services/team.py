@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from agencies import clock
 from agencies.choices import Role
 from agencies.models import User
 from agencies.selectors import role_title
@@ -36,7 +36,7 @@ def _set_status(peer: Peer, status: str, *, event: str, actor: User | None, reas
     before = peer.status
     peer.status = status
     if status == S.ACTIVE and not peer.active_since:
-        peer.active_since = timezone.localdate()
+        peer.active_since = clock.today(peer.agency)
     peer.save()
     _log(peer, event=event, actor=actor, reason=reason, before=before)
     sync_peer_role(peer=peer)
@@ -97,7 +97,7 @@ def blocking_reasons(application: Application) -> list[str]:
     policy = peer.agency.policy
     reasons = [
         f.text
-        for f in eligibility.check(peer.person, policy, today=timezone.localdate())
+        for f in eligibility.check(peer.person, policy, today=clock.today(peer.agency))
         if not f.ok
     ]
     if policy.interview_required and not application.interview_passed:
@@ -127,7 +127,7 @@ def decide_application(
         if blockers:
             raise ValidationError(blockers)
     application.decision = Decision.APPROVED if approve else Decision.DENIED
-    application.decided_on = timezone.localdate()
+    application.decided_on = clock.today(application.peer.agency)
     application.decided_by = actor
     application.decided_as = ", ".join(sorted(role_title(policy, r) for r in roles))
     application.save()
@@ -181,7 +181,7 @@ def reinstated_at(peer: Peer) -> PeerStatusChange | None:
 
 def _trainings_since(peer: Peer, change: PeerStatusChange):
     """Training dated after the reinstatement: a later day, or that day and recorded after it."""
-    day = timezone.localdate(change.at)
+    day = clock.local_day(peer.agency, change.at)
     return TrainingRecord.objects.for_agency(peer.agency).filter(
         Q(date__gt=day) | Q(date=day, created_at__gte=change.at), peer=peer
     )
@@ -196,7 +196,7 @@ def activation_blockers(peer: Peer) -> list[str]:
     if reinstatement is not None:
         if not _trainings_since(peer, reinstatement).exists():
             source = policy.sources.get("reinstatement_requires_training", "")
-            day = timezone.localdate(reinstatement.at)
+            day = clock.local_day(peer.agency, reinstatement.at)
             reasons.append(
                 f"Reinstated on {day:%b %d, %Y}: the policy requires training to complete for "
                 f"reinstatement{f' ({source})' if source else ''}, and no training dated after "
@@ -297,7 +297,7 @@ def restore_callouts(*, peer: Peer, actor: User) -> Peer:
 def submit_memo(*, peer: Peer, missed_on: date, actor: User) -> TrainingMemo:
     dates.MISSED_TRAINING_DATE.check(missed_on, field="missed_on")
     memo = TrainingMemo.objects.create(
-        agency=peer.agency, peer=peer, missed_on=missed_on, submitted_on=timezone.localdate()
+        agency=peer.agency, peer=peer, missed_on=missed_on, submitted_on=clock.today(peer.agency)
     )
     _log(peer, event=f"Memo for the training missed on {missed_on:%b %d, %Y}", actor=actor)
     return memo
@@ -309,7 +309,7 @@ def decide_memo(*, memo: TrainingMemo, approve: bool, actor: User) -> TrainingMe
         raise ValidationError("This memo has already been decided.")
     memo.decision = Decision.APPROVED if approve else Decision.DENIED
     memo.decided_by = actor
-    memo.decided_on = timezone.localdate()
+    memo.decided_on = clock.today(memo.agency)
     memo.save()
     verdict = "approved" if approve else "not approved"
     _log(memo.peer, event=f"Training memo {verdict} by the committee", actor=actor)

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies import clock
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import eligibility, selectors
@@ -23,7 +23,9 @@ def application_list(request, agency_slug):
 
 @requires("roster.manage")
 def application_new(request, agency_slug):
-    form = ApplicationForm(request.POST or None, initial={"submitted_on": timezone.localdate()})
+    form = ApplicationForm(
+        request.POST or None, initial={"submitted_on": clock.today(request.agency)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = (
@@ -52,7 +54,7 @@ def application_new(request, agency_slug):
 
 def _page(request, application, interview_form=None, decision_form=None):
     policy = request.policy
-    findings = eligibility.check(application.peer.person, policy, today=timezone.localdate())
+    findings = eligibility.check(application.peer.person, policy, today=clock.today(request.agency))
     return render(
         request,
         "roster/application.html",

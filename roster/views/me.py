@@ -1,10 +1,9 @@
-import zoneinfo
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from agencies import clock
 from agencies.decorators import requires
 from agencies.shortcuts import attempt
 from roster import panels, selectors
@@ -26,7 +25,7 @@ def me(request, agency_slug):
     if request.method == "POST" and form.is_valid():
         until = None if form.cleaned_data["available"] else form.cleaned_data["until"]
         if until is not None and timezone.is_naive(until):
-            until = until.replace(tzinfo=zoneinfo.ZoneInfo(request.agency.time_zone))
+            until = clock.as_local(request.agency, until)
         ok, _ = attempt(
             lambda: oncall.set_availability(peer=peer, unavailable_until=until),
             form=form,

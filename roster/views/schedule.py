@@ -6,6 +6,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies import clock
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import selectors
@@ -31,7 +32,7 @@ def schedule(request, agency_slug):
     form = ShiftForm(
         request.POST or None,
         peers=peers,
-        initial={"start_day": timezone.localdate(), "repeat_weeks": 1},
+        initial={"start_day": clock.today(request.agency), "repeat_weeks": 1},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

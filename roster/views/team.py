@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agencies import clock
 from agencies.decorators import requires
 from agencies.models import TeamRole
 from agencies.shortcuts import attempt, found_or_404
@@ -30,7 +31,7 @@ def team(request, agency_slug):
         agency=request.agency,
         policy=policy,
         now=timezone.now(),
-        today=timezone.localdate(),
+        today=clock.today(request.agency),
         filters=filters,
     )
     size = selectors.team_size(agency=request.agency)
