@@ -2,7 +2,10 @@ from django import forms
 
 from agencies import clock
 from agencies.models import IncidentType
+from agencies.selectors import incident_types_for
 from roster.models import Peer
+
+from .selectors import involved_choices
 
 
 class ActivationForm(forms.Form):
@@ -51,9 +54,7 @@ class ActivationForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         policy = agency.policy
-        self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
-            active=True
-        )
+        self.fields["incident_type"].queryset = incident_types_for(agency=agency)
         self.fields["incident_type"].label_from_instance = lambda t: (
             t.label if t.triggers_activation else f"{t.label} (does not trigger activation)"
         )
@@ -61,9 +62,7 @@ class ActivationForm(forms.Form):
         self.fields["area"].choices = [("", "Choose the general area"), *((a, a) for a in areas)]
         # An agency that has emptied its list can still activate; the messages then say no area.
         self.fields["area"].required = bool(areas)
-        self.fields["involved"].queryset = (
-            Peer.objects.for_agency(agency).filter(status="active").select_related("person")
-        )
+        self.fields["involved"].queryset = involved_choices(agency=agency)
         self.fields["involved"].label_from_instance = lambda p: p.person.full_name
         limit = policy.max_peers_per_activation
         self.fields["peers_needed"].initial = min(2, limit) if limit else 2

@@ -47,7 +47,6 @@ class Policy:
 
 _extra: list[Policy] = []
 _own_tenant_rule: dict[str, Policy] = {}
-_skip_tenant_rule: set[str] = set()
 
 
 # The agencies in an accepted partnership with the current one, for the explicit partner
@@ -68,11 +67,6 @@ def tenant_rule(model: str, *, using: str, check=None, command="ALL") -> None:
     """The table's own tenant rule, for tenant data with no plain `agency` column (a record two
     agencies share) or an `agency` that may be empty (the audit log)."""
     _own_tenant_rule[model] = Policy(model, "tenant", using, check, command)
-
-
-def no_tenant_rule(model: str) -> None:
-    """The table's rows are reached only through the policies added with add_policy()."""
-    _skip_tenant_rule.add(model)
 
 
 def _has_agency_column(model) -> bool:
@@ -119,7 +113,7 @@ def policies() -> list[tuple[str, Policy]]:
         label = model._meta.label
         if label in _own_tenant_rule:
             result.append((model._meta.db_table, _own_tenant_rule[label]))
-        elif label not in _skip_tenant_rule:
+        else:
             result.append((model._meta.db_table, Policy(label, "tenant", TENANT_RULE)))
     for table, column, parent in through_tables():
         rule = f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {column})"

@@ -1,6 +1,7 @@
 from django import forms
 
 from agencies.models import TeamRole
+from agencies.selectors import team_roles_for
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Person
@@ -127,7 +128,7 @@ class TeamRoleForm(forms.Form):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team_role"].queryset = TeamRole.objects.for_agency(agency).filter(active=True)
+        self.fields["team_role"].queryset = team_roles_for(agency=agency)
 
 
 class ShiftForm(forms.Form):

@@ -75,10 +75,6 @@ def _on_call_now(now: datetime):
     )
 
 
-def _available(now: datetime) -> Q:
-    return Q(unavailable_until__isnull=True) | Q(unavailable_until__lte=now)
-
-
 @dataclass(frozen=True)
 class Contact:
     """One peer as the lookup shows them: only what an officer needs to reach them."""

@@ -7,6 +7,7 @@ from activations.models import Activation, CallState
 from agencies import clock
 from agencies.choices import FieldUse
 from agencies.models import IncidentType, InterventionType
+from agencies.selectors import incident_types_for, intervention_types_for
 
 from .models import MAX_MINUTES, ContactMode
 from .services import ASKED, FOLLOW_UP_DAYS, asked
@@ -56,12 +57,8 @@ class UsageForm(forms.Form):
                 del self.fields[field]
             else:
                 self.fields[field].required = use == FieldUse.REQUIRED
-        self.fields["incident_type"].queryset = IncidentType.objects.for_agency(agency).filter(
-            active=True
-        )
-        self.fields["intervention_type"].queryset = InterventionType.objects.for_agency(
-            agency
-        ).filter(active=True)
+        self.fields["incident_type"].queryset = incident_types_for(agency=agency)
+        self.fields["intervention_type"].queryset = intervention_types_for(agency=agency)
         if "activation" in self.fields:
             self._assignments(agency, peer)
         if not self.is_bound and "served_at" not in self.initial:
