@@ -61,6 +61,7 @@ def apply_policy_document(
     # A preset brings its own notes for every point; they replace the computed ones.
     policy.sources = dict(sources) if sources is not None else new_sources
     policy.save()
+    _due_dates_follow(policy)
     return policy
 
 
@@ -97,7 +98,17 @@ def save_policy(*, policy: Policy, changed_fields: list[str]) -> Policy:
     note = _changed_note(policy.agency, "settings page")
     policy.sources = {**policy.sources, **{name: note for name in changed_fields}}
     policy.save()
+    _due_dates_follow(policy)
     return policy
+
+
+def _due_dates_follow(policy: Policy) -> None:
+    """A changed check-in interval moves the due dates, here and not in a signal."""
+    from checkins.services.due import policy_saved
+
+    agency = policy.agency
+    agency.policy = policy  # the saved values, not a copy read before the save
+    policy_saved(agency=agency)
 
 
 def note_list_changed(*, agency: Agency, key: str) -> None:

@@ -7,6 +7,6 @@ class CheckinsConfig(AppConfig):
     verbose_name = "Check-ins"
 
     def ready(self) -> None:
-        from . import mail, policies, signals  # noqa: F401 (notices; recompute on policy change)
+        from . import mail, policies  # noqa: F401 (notices)
 
         policies.register()

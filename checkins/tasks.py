@@ -13,6 +13,7 @@ from agencies.transient import (
 
 from .models import Appointment, AppointmentState
 from .services.appointments import sweep_agency
+from .services.due import ensure_due_dates
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
     def sweep(agency_id: int) -> dict[str, int]:
         with tenant_db.agency_scope(agency_id):
             agency = Agency.objects.select_related("policy").get(pk=agency_id)
+            # The explicit due-date writer, for what changed outside the pages' services (an
+            # interval changed in the admin, officers written by a script): no page read does it.
+            ensure_due_dates(agency=agency)
             return sweep_agency(agency=agency)
 
     done, failed = sweep_in_parts(

@@ -182,12 +182,14 @@ def test_a_starting_agency_is_spread_evenly_over_the_interval(agency):
 
 
 def test_changing_the_interval_recomputes_due_dates(clayton, users):
+    from agencies.services import save_policy
+
     appointment = _appointment(clayton, days=0)
     svc.mark_completed(appointment=appointment, actor=None)
     recompute_due_dates(agency=clayton["agency"])
     policy = clayton["agency"].policy
     policy.checkin_interval_years = 5
-    policy.save()
+    save_policy(policy=policy, changed_fields=["checkin_interval_years"])
     due = DueDate.objects.get(person=clayton["officer"])
     assert due.due_on == add_years(due.last_completed_on, 5)
 

@@ -1,5 +1,6 @@
 """Due dates: when each covered officer must next check in."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -137,6 +138,29 @@ def ensure_due_dates(*, agency: Agency) -> int:
     ]
     DueDate.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def directory_changed(*, agency: Agency, new_hire_dates: Iterable[int] = ()) -> int:
+    """The explicit writer for a directory change (an entry saved, an import applied): new
+    officers get their due dates as ensure_due_dates gives them; an officer whose hire date
+    changed and who has never checked in is dated again from the new hire date. Nobody else
+    moves."""
+    redo = list(new_hire_dates)
+    if redo:
+        DueDate.objects.for_agency(agency).filter(
+            person_id__in=redo, last_completed_on__isnull=True
+        ).delete()
+    return ensure_due_dates(agency=agency)
+
+
+def policy_saved(*, agency: Agency) -> int:
+    """The explicit writer for a policy save (the settings page, a policy document): an
+    interval that differs from the one the due dates were computed with recomputes them all.
+    An agency with no program yet has no due dates to move."""
+    program = Program.objects.filter(agency=agency).first()
+    if program is None or program.interval_years == _interval(agency):
+        return 0
+    return recompute_due_dates(agency=agency)
 
 
 def record_completion(*, appointment: Appointment) -> DueDate:

@@ -17,14 +17,13 @@ from .. import selectors
 from ..forms import DecideMissedForm, DecideRequestForm, ProgramForm, RunForm
 from ..models import Location, ProviderContract, RunState
 from ..services import appointments, runs
-from ..services.due import current_program, ensure_due_dates, save_program, today_in, zone
+from ..services.due import current_program, save_program, today_in, zone
 
 
 @requires("checkins.view")
 def compliance(request, agency_slug):
     agency = request.agency
     today = today_in(agency)
-    ensure_due_dates(agency=agency)
     status = request.GET.get("status", "")
     page = Paginator(selectors.officers(agency=agency, today=today, status=status), 50).get_page(
         request.GET.get("page")
@@ -245,8 +244,6 @@ def program(request, agency_slug):
         if ok:
             messages.success(request, "Saved; due dates were recomputed.")
             return redirect("checkins:program", agency_slug=agency_slug)
-    if request.method == "GET":
-        ensure_due_dates(agency=agency)
     contracts = (
         ProviderContract.objects.for_agency(agency)
         .filter(active=True)

@@ -21,7 +21,7 @@ from roster import dates
 from roster.models import DirectoryImport, Person
 from roster.models.people import FLAG_FIELDS
 
-from .people import apply_flag_changes
+from .people import apply_flag_changes, due_dates_follow
 
 COLUMNS = [
     "employee_number", "first_name", "last_name", "rank", "unit", "member_class", "hire_date",
@@ -298,6 +298,7 @@ def apply_import(*, staged: DirectoryImport, actor: User) -> ImportPlan:
         return plan
     existing = {p.employee_number: p for p in Person.objects.for_agency(agency)}
     before = {number: set(p.flags()) for number, p in existing.items()}
+    hired = {number: p.hire_date for number, p in existing.items()}
     fields = [c for c in COLUMNS if c not in {"commanding_officer", "employee_number"}]
     to_create, to_update = [], []
     for row in plan.rows:
@@ -326,5 +327,7 @@ def apply_import(*, staged: DirectoryImport, actor: User) -> ImportPlan:
         if set(everyone[number].flags()) != flags or not everyone[number].employed
     ]
     apply_flag_changes(agency=agency, changes=changes, actor=actor)
+    rehired = [p.pk for number, p in existing.items() if hired[number] != p.hire_date]
+    due_dates_follow(agency, new_hire_dates=rehired)
     staged.delete()
     return plan

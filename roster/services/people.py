@@ -19,9 +19,21 @@ def save_person(*, person: Person, actor: User | None, previous_flags: set[str])
     if person.hire_date is not None:
         dates.HIRE_DATE.check(person.hire_date, field="hire_date")
     with transaction.atomic():
+        # The hire date as saved before, if the entry existed: a change dates the officer again.
+        hired_before = list(Person.objects.filter(pk=person.pk).values_list("hire_date", flat=True))
         person.save()
         apply_flag_changes(agency=person.agency, changes=[(person, previous_flags)], actor=actor)
+        rehired = [person.pk] if hired_before and hired_before[0] != person.hire_date else []
+        due_dates_follow(person.agency, new_hire_dates=rehired)
     return person
+
+
+def due_dates_follow(agency: Agency, *, new_hire_dates: list[int]) -> None:
+    """A directory change gives a new officer a due date and dates again one whose hire date
+    changed, here and not when a page is read (checkins/services/due.py)."""
+    from checkins.services.due import directory_changed
+
+    directory_changed(agency=agency, new_hire_dates=new_hire_dates)
 
 
 def apply_flag_changes(
