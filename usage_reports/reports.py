@@ -14,7 +14,7 @@ from roster.models import TrainingRecord
 
 from . import periods
 from .compensation import Compensation, _hours, compensation
-from .selectors import Statistics, _counts, _listed, in_period, reading, statistics
+from .selectors import Statistics, _cells, _counts, _listed, in_period, reading, statistics
 from .suppression import Cell, Figure, protect
 
 
@@ -65,11 +65,10 @@ def activation_cells(labelled: list[tuple[str, int]], *, threshold: int | None) 
     hidden = protect(values, threshold) if threshold else [False] * len(values)
     if hidden is None:
         hidden = [True] * len(values)
-    top = max([v for v, h in zip(values, hidden, strict=True) if not h] or [0])
-    return [
-        Cell(None if h else v, h and v < threshold, label, v / top if top and not h else 0.0)
-        for (label, v), h in zip(labelled, hidden, strict=True)
-    ]
+    return _cells(
+        [(label, Figure(None if h else v, h and v < threshold))
+         for (label, v), h in zip(labelled, hidden, strict=True)]
+    )  # fmt: skip
 
 
 @dataclass
