@@ -21,11 +21,13 @@ def seed() -> None:
 
 
 def on_call_now(slug: str) -> str:
+    """The on-call peer of the agency as its lookup links them: by their own email address, as
+    demo names repeat across agencies (every agency's demo peer is Pat Peer)."""
     now = timezone.now()
     shift = OnCallShift.objects.select_related("peer__person").get(
         agency__slug=slug, starts_at__lte=now, ends_at__gt=now
     )
-    return f"{shift.peer.person.first_name} {shift.peer.person.last_name}"
+    return f"mailto:{shift.peer.person.email}"
 
 
 def lookup_page(login, username: str) -> str:
