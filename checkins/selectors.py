@@ -14,22 +14,25 @@ from agencies.models import Agency, Membership, User
 from roster.models import Person
 
 from .models import (
+    DUE_SOON_DAYS,
     Appointment,
     AppointmentState,
     DueDate,
+    Location,
     MissedCheckin,
     RequestState,
     RescheduleRequest,
     RunState,
     ScheduleRun,
+    due_soon,
+    overdue,
 )
 from .services import capacity
-from .services.due import PEACE_OFFICERS, zone
+from .services.due import zone
 
-DUE_SOON_DAYS = 90
 STATUSES = {
     "compliant": "Compliant",
-    "due_soon": "Due within 90 days",
+    "due_soon": f"Due within {DUE_SOON_DAYS} days",
     "overdue": "Overdue",
     "scheduled": "Scheduled",
     "missed": "Missed, awaiting a new appointment",
@@ -50,6 +53,11 @@ def get_missed(*, agency: Agency, pk: int) -> MissedCheckin:
 
 def own_person(*, agency: Agency, user: User) -> Person | None:
     return Person.objects.for_agency(agency).filter(user=user).first()
+
+
+def own_due(*, agency: Agency, person: Person, today: date) -> DueDate | None:
+    """The officer's own due date, with its `overdue` by the one rule, for their page."""
+    return DueDate.objects.for_agency(agency).with_standing(today).filter(person=person).first()
 
 
 def own_appointment(*, agency: Agency, user: User, pk: int) -> Appointment:
@@ -105,7 +113,7 @@ def _flags(agency: Agency) -> QuerySet[DueDate]:
     appointments = Appointment.objects.filter(agency=agency, person=OuterRef("person"))
     return (
         DueDate.objects.for_agency(agency)
-        .filter(person__employed=True, person__member_class__in=PEACE_OFFICERS)
+        .covered()
         .annotate(
             scheduled=Exists(appointments.filter(state=AppointmentState.SCHEDULED)),
             missed=Exists(
@@ -116,10 +124,12 @@ def _flags(agency: Agency) -> QuerySet[DueDate]:
 
 
 def _status_filters(today: date) -> dict[str, Q]:
+    """The page's statuses, each from the one rule of overdue (checkins/models/agency.py): by
+    due date every officer is overdue or compliant, never both and never neither."""
     return {
-        "compliant": Q(due_on__gte=today),
-        "due_soon": Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)),
-        "overdue": Q(due_on__lt=today),
+        "compliant": ~overdue(today),
+        "due_soon": due_soon(today),
+        "overdue": overdue(today),
         "scheduled": Q(scheduled=True),
         "missed": Q(missed=True),
     }
@@ -150,7 +160,8 @@ def compliance(*, agency: Agency, today: date) -> Compliance:
 
 
 def officers(*, agency: Agency, today: date, status: str = "") -> QuerySet[DueDate]:
-    qs = _flags(agency)
+    """The compliance page's rows and the export's, each with its `overdue` by the one rule."""
+    qs = _flags(agency).with_standing(today)
     if status in STATUSES:
         qs = qs.filter(_status_filters(today)[status])
     next_start = Appointment.objects.filter(
@@ -188,7 +199,8 @@ def run_unplaced(*, run: ScheduleRun) -> QuerySet[DueDate]:
         return DueDate.objects.none()
     return (
         _flags(run.agency)
-        .filter(due_on__lte=run.horizon_end, scheduled=False)
+        .due_by(run.horizon_end)
+        .filter(scheduled=False)
         .exclude(person__checkin_appointments__run=run)
         .select_related("person")
         .order_by("due_on")
@@ -217,7 +229,7 @@ def slot_choices(*, agency: Agency, first_day: date, limit: int = 60) -> list[tu
     found = capacity.free_slots(
         agency=agency, first_day=first_day, last_day=first_day + timedelta(days=90)
     )
-    names = dict(capacity.locations_for(agency).values_list("pk", "name"))
+    names = dict(Location.objects.usable_by(agency).values_list("pk", "name"))
     return [
         (
             f"{s.location_id}:{int(s.starts_at.timestamp())}",
@@ -241,17 +253,17 @@ def platform_rates() -> list[dict]:
     names = sorted(set(Agency.objects.values_list("time_zone", flat=True)))
     if not names:
         return []
-    current = reduce(
+    late = reduce(
         operator.or_,
-        (Q(agency__time_zone=name, due_on__gte=clock.today(name)) for name in names),
+        (Q(agency__time_zone=name) & overdue(clock.today(name)) for name in names),
     )
     return list(
-        DueDate.objects.filter(person__employed=True, person__member_class__in=PEACE_OFFICERS)
+        DueDate.objects.covered()
         .values("agency__name", "agency__slug")
         .annotate(
             total=Count("pk"),
-            compliant=Count("pk", filter=current),
-            overdue=Count("pk", filter=~current),
+            compliant=Count("pk", filter=~late),
+            overdue=Count("pk", filter=late),
         )
         .order_by("agency__name")
     )

@@ -4,23 +4,13 @@ and the bookings that already hold their slots."""
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from agencies.models import Agency
 
 from .. import slots as slotlib
-from ..models import Booking, ClosedDate, Location, OpeningHours, Program, ProviderContract
+from ..models import Booking, ClosedDate, Location, OpeningHours, Program
 from .due import current_program, zone
-
-
-def locations_for(agency: Agency):
-    """The locations where this agency's officers may meet a contracted provider: the
-    providers' offices, and stations of this agency only."""
-    providers = ProviderContract.objects.for_agency(agency).filter(active=True)
-    return Location.objects.filter(
-        Q(station_of__isnull=True) | Q(station_of=agency),
-        provider_id__in=providers.values("provider_id"),
-    )
 
 
 def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
@@ -35,9 +25,9 @@ def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotl
             slot_minutes=h.slot_minutes,
             capacity=h.capacity,
         )
-        for h in OpeningHours.objects.filter(location__in=locations_for(agency)).select_related(
-            "location"
-        )
+        for h in OpeningHours.objects.filter(
+            location__in=Location.objects.usable_by(agency)
+        ).select_related("location")
     ]
     provider_ids = {h.provider_id for h in hours}
     closed = set(

@@ -9,15 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from agencies import clock
-from agencies.choices import MemberClass
 from agencies.models import Agency
 from roster.models import Person
 
-from ..models import Appointment, AppointmentState, DueDate, Program
-
-# RSMo 590.192 binds peace officers: the licensed members, sworn or reserve. Dispatchers,
-# detention and civilian staff are not peace officers.
-PEACE_OFFICERS = [MemberClass.SWORN, MemberClass.RESERVE]
+from ..models import Appointment, AppointmentState, DueDate, Program, covered
 
 
 # Thin aliases of agencies/clock.py, in this package's argument order (agency last).
@@ -45,7 +40,7 @@ def add_years(day: date, years: int) -> date:
 
 
 def covered_officers(*, agency: Agency):
-    return Person.objects.for_agency(agency).filter(employed=True, member_class__in=PEACE_OFFICERS)
+    return Person.objects.for_agency(agency).filter(covered())
 
 
 def program_of(*, agency: Agency) -> Program:

@@ -11,7 +11,7 @@ from agencies.models import Agency, User
 from .. import slots as slotlib
 from ..models import OPEN_STATES, Appointment, AppointmentState, DueDate, RunState, ScheduleRun
 from . import capacity
-from .due import covered_officers, ensure_due_dates, today_in, zone
+from .due import ensure_due_dates, today_in, zone
 
 DEFAULT_HORIZON_DAYS = 180
 # Days between the run and its earliest appointment beyond the notice period, so a run
@@ -40,7 +40,8 @@ def run_scheduler(
         raise ValidationError("The horizon ends before the notice period does.")
     officers = list(
         DueDate.objects.for_agency(agency)
-        .filter(due_on__lte=horizon_end, person__in=covered_officers(agency=agency))
+        .covered()
+        .due_by(horizon_end)
         .exclude(person__checkin_appointments__state__in=OPEN_STATES)
         .values_list("person_id", "due_on")
     )

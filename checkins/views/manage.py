@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
@@ -62,7 +62,7 @@ def export(request, agency_slug):
                 row.person.unit,
                 row.due_on,
                 row.last_completed_on or "",
-                "overdue" if row.due_on < today else "compliant",
+                "overdue" if row.overdue else "compliant",
                 "missed" if row.missed else "scheduled" if row.scheduled else "",
                 row.next_start.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.next_start else "",
             ]
@@ -251,9 +251,7 @@ def program(request, agency_slug):
         .prefetch_related(
             Prefetch(
                 "provider__locations",
-                queryset=Location.objects.filter(
-                    Q(station_of__isnull=True) | Q(station_of=agency)
-                ).prefetch_related("hours"),
+                queryset=Location.objects.usable_by(agency).prefetch_related("hours"),
             ),
             "provider__closed_dates",
         )

@@ -10,7 +10,7 @@ from agencies.shortcuts import attempt, found_or_404
 
 from .. import selectors
 from ..forms import ExplanationForm, ReasonForm
-from ..models import Appointment, AppointmentState, DueDate, MissedCheckin, RequestState
+from ..models import Appointment, AppointmentState, MissedCheckin, RequestState
 from ..services import appointments
 from ..services.due import today_in, zone
 
@@ -20,6 +20,7 @@ def _page(request, *, reason_form=None, explanation_form=None):
     person = selectors.own_person(agency=agency, user=request.user)
     context = {"person": person, "tz": zone(agency)}
     if person is not None:
+        today = today_in(agency)
         upcoming = (
             Appointment.objects.for_agency(agency)
             .filter(person=person, state=AppointmentState.SCHEDULED)
@@ -27,7 +28,7 @@ def _page(request, *, reason_form=None, explanation_form=None):
             .first()
         )
         context.update(
-            due=DueDate.objects.for_agency(agency).filter(person=person).first(),
+            due=selectors.own_due(agency=agency, person=person, today=today),
             upcoming=upcoming,
             pending=upcoming.reschedule_requests.filter(state=RequestState.PENDING).first()
             if upcoming
@@ -43,7 +44,6 @@ def _page(request, *, reason_form=None, explanation_form=None):
             .order_by("-starts_at")[:10],
             reason_form=reason_form or ReasonForm(),
             explanation_form=explanation_form or ExplanationForm(),
-            today=today_in(agency),
         )
     return render(request, "checkins/mine.html", context)
 

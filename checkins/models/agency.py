@@ -1,149 +1,42 @@
-"""RSMo 590.192 check-ins: who provides them, when each officer is due, and the appointments.
+"""The agency side of RSMo 590.192 check-ins: the agency's program, when each officer is due, the
+scheduler's runs and the appointments with their notices, requests and misses.
 
 What an officer says in a check-in is never stored, and there is no field to write it in: an
 appointment is only a time, a place, and whether it was completed or missed."""
 
-from datetime import time
+from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from agencies.models import TenantModel
+from agencies.choices import MemberClass
+from agencies.models import TenantModel, TenantQuerySet
 
+from .provider import Location, Provider
 
-class Provider(models.Model):
-    """A program service provider (an EAP, an area practice). It may serve several agencies,
-    so it belongs to none; each agency's contract with it is a `ProviderContract`."""
+# RSMo 590.192 binds peace officers: the licensed members, sworn or reserve. Dispatchers,
+# detention and civilian staff are not peace officers.
+PEACE_OFFICERS = [MemberClass.SWORN, MemberClass.RESERVE]
 
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="checkin_providers",
-        help_text="Provider users who see and mark this provider's appointments.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+# "Due soon" on the compliance page: on time, and due within this many days.
+DUE_SOON_DAYS = 90
 
 
-class ProviderContract(TenantModel):
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="contracts")
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "provider"], name="contract_once")]
-
-    def __str__(self) -> str:
-        return f"{self.provider} for agency {self.agency_id}"
+def covered(prefix: str = "") -> Q:
+    """The one rule of who must check in: a peace officer still employed. `prefix` reaches the
+    person through a relation ("person__")."""
+    return Q(**{f"{prefix}employed": True, f"{prefix}member_class__in": PEACE_OFFICERS})
 
 
-class Location(models.Model):
-    """Where a provider meets officers: its own office, or an agency's station."""
-
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
-    name = models.CharField(max_length=120)
-    address = models.CharField(max_length=200, blank=True)
-    station_of = models.ForeignKey(
-        "agencies.Agency",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="Set for a station: only that agency's officers meet there.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+def overdue(today: date) -> Q:
+    """The one rule of "overdue": due before `today`, the agency's own today (agencies/clock.py).
+    An officer due today is on time all that day, and overdue from the agency's next midnight."""
+    return Q(due_on__lt=today)
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
-
-
-class OpeningHours(models.Model):
-    """One weekly block of a location, cut into slots of `slot_minutes`, each taking up to
-    `capacity` officers at once (a practice with three clinicians takes three)."""
-
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens = models.TimeField(default=time(9))
-    closes = models.TimeField(default=time(16))
-    slot_minutes = models.PositiveSmallIntegerField(
-        default=60, validators=[MinValueValidator(15), MaxValueValidator(240)]
-    )
-    capacity = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
-    )
-
-    class Meta:
-        ordering = ["weekday", "opens"]
-        verbose_name_plural = "opening hours"
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M} to {self.closes:%H:%M}"
-
-    def clean(self) -> None:
-        # Hours that hold no whole slot would silently offer the scheduler nothing.
-        if self.opens is None or self.closes is None or not self.slot_minutes:
-            return
-        minutes = (self.closes.hour * 60 + self.closes.minute) - (
-            self.opens.hour * 60 + self.opens.minute
-        )
-        if minutes <= 0:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
-        if minutes < self.slot_minutes:
-            raise ValidationError(
-                {"slot_minutes": f"These hours hold no {self.slot_minutes}-minute slot."}
-            )
-
-
-class Booking(models.Model):
-    """How many officers, of any agency, one slot of a location holds: a provider serves several
-    agencies, so its capacity is counted here, apart from any agency's rows."""
-
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField()
-    taken = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["location", "starts_at"], name="booking_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.location_id} at {self.starts_at}: {self.taken}"
-
-
-class ClosedDate(models.Model):
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="closed_dates")
-    date = models.DateField()
-    reason = models.CharField(max_length=120, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "date"], name="closed_date_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider} closed {self.date}"
+def due_soon(today: date) -> Q:
+    return ~overdue(today) & Q(due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
 
 
 class Program(TenantModel):
@@ -167,6 +60,23 @@ class Program(TenantModel):
         return set(self.duty_weekdays) if self.duty_weekdays else {0, 1, 2, 3, 4}
 
 
+class DueDateQuerySet(TenantQuerySet):
+    def covered(self) -> "DueDateQuerySet":
+        return self.filter(covered("person__"))
+
+    def overdue(self, today: date) -> "DueDateQuerySet":
+        return self.filter(overdue(today))
+
+    def due_by(self, day: date) -> "DueDateQuerySet":
+        """Due on or before `day`: the officers a scheduler run with that horizon must place."""
+        return self.filter(due_on__lte=day)
+
+    def with_standing(self, today: date) -> "DueDateQuerySet":
+        """Each row's `overdue`, by the one rule, for the pages, the export and the officer's
+        own page to read instead of comparing dates themselves."""
+        return self.annotate(overdue=ExpressionWrapper(overdue(today), output_field=BooleanField()))
+
+
 class DueDate(TenantModel):
     """When one officer must next check in. Derived: recomputed from the last completion, the
     hire date and the policy's interval, never edited by hand."""
@@ -176,6 +86,8 @@ class DueDate(TenantModel):
     )
     due_on = models.DateField()
     last_completed_on = models.DateField(null=True, blank=True)
+
+    objects = DueDateQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["agency", "due_on"])]
