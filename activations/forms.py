@@ -5,7 +5,7 @@ from agencies.models import IncidentType
 from agencies.selectors import incident_types_for
 from roster.models import Peer
 
-from .selectors import involved_choices
+from .selectors import areas_for, involved_choices
 
 
 class ActivationForm(forms.Form):
@@ -58,7 +58,7 @@ class ActivationForm(forms.Form):
         self.fields["incident_type"].label_from_instance = lambda t: (
             t.label if t.triggers_activation else f"{t.label} (does not trigger activation)"
         )
-        areas = policy.activation_areas
+        areas = areas_for(policy=policy)
         self.fields["area"].choices = [("", "Choose the general area"), *((a, a) for a in areas)]
         # An agency that has emptied its list can still activate; the messages then say no area.
         self.fields["area"].required = bool(areas)

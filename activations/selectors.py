@@ -1,9 +1,16 @@
 from django.db.models import Count, Q, QuerySet
 
-from agencies.models import Agency
+from agencies.models import Agency, Policy
 from roster.models import Peer
 
 from .models import Activation, CallOut, CallState, Status
+
+
+def areas_for(*, policy: Policy) -> list[str]:
+    """The general areas this agency's activations may name: the form's choices and the
+    service's check both read this list, so the two cannot drift apart. Empty when the agency
+    keeps no list (its messages then say no area)."""
+    return [a for a in policy.activation_areas or [] if isinstance(a, str)]
 
 
 def activations_for(*, agency: Agency, user_id: int, sees_all: bool) -> QuerySet[Activation]:

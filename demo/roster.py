@@ -160,9 +160,7 @@ def _top_up_schedule(agency: Agency) -> None:
                 continue
             starts = clock.local_time(agency, day, start)
             ends = clock.local_time(agency, end_day, end)
-            taken = OnCallShift.objects.for_agency(agency).filter(
-                starts_at__lt=ends, ends_at__gt=starts
-            )
+            taken = OnCallShift.objects.for_agency(agency).overlapping(starts, ends)
             if taken.exists():
                 continue
             peer = peers[(offset * 2 + slot) % len(peers)]

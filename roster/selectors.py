@@ -4,7 +4,7 @@ of queries however large the team (annotations, not per-row lookups)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from agencies import clock
 from agencies.models import Agency, Policy, Resource, User
@@ -20,6 +20,7 @@ from roster.models import (
     Person,
     TrainingMemo,
 )
+from roster.models.oncall import overlap
 
 DUE_SOON_DAYS = 30
 
@@ -69,12 +70,6 @@ def search_people(*, agency: Agency, query: str = "") -> QuerySet[Person]:
     return qs.select_related("peer")
 
 
-def _on_call_now(now: datetime):
-    return Exists(
-        OnCallShift.objects.filter(peer=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now)
-    )
-
-
 @dataclass(frozen=True)
 class Contact:
     """One peer as the lookup shows them: only what an officer needs to reach them."""
@@ -110,12 +105,12 @@ def _contacts(agency: Agency, policy: Policy, now: datetime) -> list[Contact]:
     rows = (
         Peer.objects.for_agency(agency)
         .reachable(policy)
-        .annotate(on_call=_on_call_now(now))
+        .with_on_call(now)
         .order_by("person__last_name", "person__first_name")
         .values_list(
             "pk", "person__first_name", "person__last_name", "team_role__label",
             "person__rank", "person__unit", "person__phone", "person__email", "on_call",
-            "unavailable_until",
+            "away", "unavailable_until",
         )
     )  # fmt: skip
     return [
@@ -128,9 +123,9 @@ def _contacts(agency: Agency, policy: Policy, now: datetime) -> list[Contact]:
             phone=phone,
             email=email,
             on_call=on_call,
-            unavailable_until=until if until and until > now else None,
+            unavailable_until=until if away else None,
         )
-        for pk, first, last, role, rank, unit, phone, email, on_call, until in rows
+        for pk, first, last, role, rank, unit, phone, email, on_call, away, until in rows
     ]
 
 
@@ -177,10 +172,10 @@ def roster(
     qs = (
         Peer.objects.for_agency(agency)
         .select_related("person", "team_role")
+        .with_on_call(now)
         .annotate(
             last_training=Max("trainings__date"),
             last_excused=Max("memos__missed_on", filter=Q(memos__decision=Decision.APPROVED)),
-            on_call=_on_call_now(now),
         )
         .order_by("person__last_name", "person__first_name")
     )
@@ -227,7 +222,8 @@ def gaps(
     reachable = Peer.objects.for_agency(agency).reachable(policy)
     spans = (
         OnCallShift.objects.for_agency(agency)
-        .filter(peer__in=reachable, starts_at__lt=end, ends_at__gt=now)
+        .overlapping(now, end)
+        .filter(peer__in=reachable)
         .order_by("starts_at")
         .values_list("starts_at", "ends_at")
     )
@@ -281,7 +277,7 @@ def overlapping_shifts(
         return []
     when = Q()
     for shift in shifts:
-        when |= Q(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+        when |= overlap(shift.starts_at, shift.ends_at)
     mine = {shift.peer_id for shift in shifts}
     others = (
         OnCallShift.objects.for_agency(agency)
@@ -290,12 +286,7 @@ def overlapping_shifts(
         .select_related("peer__person")
         .order_by("starts_at", "id")
     )
-    return [
-        (shift, other)
-        for other in others
-        for shift in shifts
-        if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at
-    ]
+    return [(shift, other) for other in others for shift in shifts if shift.overlaps(other)]
 
 
 def team_size(*, agency: Agency) -> int:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation, Status
+from activations.selectors import areas_for
 from agencies.choices import ChainStep, Role, TeamRoleKind
 from agencies.models import Agency, IncidentType, User
 from agencies.selectors import role_title
@@ -108,7 +109,7 @@ def create(
                 "days: check the date."
             }
         )
-    if area and area not in policy.activation_areas:
+    if area and area not in areas_for(policy=policy):
         raise ValidationError({"area": "Choose one of this agency's general areas."})
     # Blank only once erased on close; to open, say where.
     if not location.strip():

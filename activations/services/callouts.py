@@ -14,7 +14,7 @@ from agencies.models import Membership
 from agencies.transient import retry_transient
 from notifications.models import Channel
 from notifications.services import queue
-from roster.models import OnCallShift, Peer
+from roster.models import Peer
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,6 @@ def candidates(activation: Activation, *, agency=None) -> list[Peer]:
     never one taken off call-outs, ineligible, already called, or involved in the incident.
     Each carries `busy`: already on another open activation's assignment."""
     agency = agency or activation.agency
-    now = timezone.now()
-    on_call = Exists(
-        OnCallShift.objects.filter(peer=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now)
-    )
     busy = Exists(
         CallOut.objects.filter(
             peer=OuterRef("pk"), state=CallState.ACCEPTED, activation__status=Status.OPEN
@@ -60,8 +56,9 @@ def candidates(activation: Activation, *, agency=None) -> list[Peer]:
         .reachable(agency.policy)
         .exclude(callouts__activation=activation)
         .exclude(pk__in=activation.involved_peers.values("pk"))
-        .exclude(unavailable_until__gt=now)
-        .annotate(on_call=on_call, busy=busy)
+        .with_on_call(timezone.now())
+        .filter(away=False)
+        .annotate(busy=busy)
         .select_related("person")
         .order_by("-on_call", "person__last_name", "person__first_name")
     )

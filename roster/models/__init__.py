@@ -1,4 +1,4 @@
-from .oncall import OnCallShift
+from .oncall import OnCallShift, OnCallShiftQuerySet
 from .people import DirectoryImport, Person, SignInLink
 from .team import Application, Peer, PeerStatusChange, TrainingMemo, TrainingRecord
 
@@ -6,6 +6,7 @@ __all__ = [
     "Application",
     "DirectoryImport",
     "OnCallShift",
+    "OnCallShiftQuerySet",
     "Peer",
     "PeerStatusChange",
     "Person",

@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from agencies.models import TeamRole, TenantModel, TenantQuerySet
 from roster.choices import Decision, PeerStatus
@@ -15,6 +18,21 @@ class PeerQuerySet(TenantQuerySet):
         for flag in sorted(policy.callout_blocking_flags()):
             qs = qs.filter(**{f"person__{flag}": False})
         return qs
+
+    def with_on_call(self, now: datetime) -> "PeerQuerySet":
+        """Each peer's `on_call` (a shift holds `now`, by OnCallShift's one rule) and `away`
+        (they said they are unavailable until after `now`): the lookup, the roster and the
+        call-out candidates read these instead of deciding again."""
+        from .oncall import OnCallShift  # oncall.py imports this module for its foreign key
+
+        return self.annotate(
+            on_call=Exists(OnCallShift.objects.on_call_at(now).filter(peer=OuterRef("pk"))),
+            # Spelled out for NULL: "no date" must read False, not unknown, in SQL too.
+            away=ExpressionWrapper(
+                Q(unavailable_until__isnull=False, unavailable_until__gt=now),
+                output_field=BooleanField(),
+            ),
+        )
 
 
 class Peer(TenantModel):

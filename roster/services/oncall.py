@@ -65,7 +65,8 @@ def add_shifts(
             raise ValidationError("A shift may last at most seven days.")
         clash = (
             OnCallShift.objects.for_agency(peer.agency)
-            .filter(peer=peer, starts_at__lt=ends, ends_at__gt=starts)
+            .overlapping(starts, ends)
+            .filter(peer=peer)
             .order_by("starts_at")
             .first()
         )

@@ -41,7 +41,7 @@ def me(request, agency_slug):
             "peer": peer,
             "available": available,
             "form": form,
-            "shifts": peer.shifts.filter(ends_at__gt=now)[:20],
+            "shifts": peer.shifts.not_over(now)[:20],
             "trainings": peer.trainings.all()[:20],
             "panels": panels.for_peer(peer),
         },

@@ -71,7 +71,7 @@ def schedule(request, agency_slug):
             return redirect("roster:schedule", agency_slug=agency_slug)
     shifts = (
         OnCallShift.objects.for_agency(agency)
-        .filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=HORIZON_DAYS))
+        .overlapping(now, now + timedelta(days=HORIZON_DAYS))
         .select_related("peer__person")
     )
     holes, hours = selectors.gaps(agency=agency, policy=request.policy, now=now, days=HORIZON_DAYS)

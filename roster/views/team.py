@@ -64,7 +64,7 @@ def _peer_page(request, peer, **forms):
         "history": history,
         "trainings": peer.trainings.all()[:50],
         "memos": peer.memos.all()[:20],
-        "shifts": peer.shifts.filter(ends_at__gt=timezone.now())[:20],
+        "shifts": peer.shifts.not_over(timezone.now())[:20],
         "blockers": activation_blockers(peer) if peer.status == "in_training" else [],
         "status_form": forms.get("status_form")
         or StatusForm(moves=allowed_moves(peer, request.roles)),
