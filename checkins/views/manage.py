@@ -15,7 +15,7 @@ from agencies.shortcuts import attempt, found_or_404
 
 from .. import selectors
 from ..forms import DecideMissedForm, DecideRequestForm, ProgramForm, RunForm
-from ..models import Location, ProviderContract, RunState
+from ..models import DUE_SOON_DAYS, Location, ProviderContract, RunState
 from ..services import appointments, runs
 from ..services.due import current_program, save_program, today_in, zone
 
@@ -36,6 +36,7 @@ def compliance(request, agency_slug):
             "page": page,
             "status": status if status in selectors.STATUSES else "",
             "statuses": selectors.STATUSES,
+            "due_soon_days": DUE_SOON_DAYS,
             "today": today,
             "tz": zone(agency),
         },

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from agencies.models import TenantModel, TenantQuerySet
 
@@ -15,11 +15,19 @@ def overlap(starts: datetime, ends: datetime) -> Q:
     return Q(starts_at__lt=ends, ends_at__gt=starts)
 
 
+def holds(moment: datetime) -> Q:
+    """The one rule of "on call": a shift holds its start minute and not its end one, so at a
+    handover only the incoming peer is on call."""
+    return Q(starts_at__lte=moment, ends_at__gt=moment)
+
+
 class OnCallShiftQuerySet(TenantQuerySet):
     def on_call_at(self, moment: datetime) -> "OnCallShiftQuerySet":
-        """The one rule of "on call": a shift holds its start minute and not its end one, so at
-        a handover only the incoming peer is on call."""
-        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
+        return self.filter(holds(moment))
+
+    def with_current(self, now: datetime) -> "OnCallShiftQuerySet":
+        """Each shift's `current`: it holds `now`, for the schedule page to mark."""
+        return self.annotate(current=ExpressionWrapper(holds(now), output_field=BooleanField()))
 
     def overlapping(self, starts: datetime, ends: datetime) -> "OnCallShiftQuerySet":
         return self.filter(overlap(starts, ends))

@@ -10,6 +10,12 @@ from roster.choices import Decision, PeerStatus
 from .people import Person
 
 
+def away(now: datetime) -> Q:
+    """The one rule of a peer being away: they said they are unavailable until after `now`.
+    Spelled out for NULL, so that "no date" reads False, not unknown, in SQL too."""
+    return Q(unavailable_until__isnull=False, unavailable_until__gt=now)
+
+
 class PeerQuerySet(TenantQuerySet):
     def reachable(self, policy) -> "PeerQuerySet":
         """Active peers who may be called now: not taken off call-outs, still employed, and with
@@ -27,11 +33,7 @@ class PeerQuerySet(TenantQuerySet):
 
         return self.annotate(
             on_call=Exists(OnCallShift.objects.on_call_at(now).filter(peer=OuterRef("pk"))),
-            # Spelled out for NULL: "no date" must read False, not unknown, in SQL too.
-            away=ExpressionWrapper(
-                Q(unavailable_until__isnull=False, unavailable_until__gt=now),
-                output_field=BooleanField(),
-            ),
+            away=ExpressionWrapper(away(now), output_field=BooleanField()),
         )
 
 
@@ -59,6 +61,10 @@ class Peer(TenantModel):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def is_away(self, now: datetime) -> bool:
+        """`away`, for a peer already read."""
+        return self.unavailable_until is not None and self.unavailable_until > now
 
 
 class PeerStatusChange(TenantModel):

@@ -17,7 +17,7 @@ def me(request, agency_slug):
     if peer is None:
         raise Http404("You are not on this agency's team roster.")
     now = timezone.now()
-    available = peer.unavailable_until is None or peer.unavailable_until <= now
+    available = not peer.is_away(now)
     form = AvailabilityForm(
         request.POST or None,
         initial={"available": "yes" if available else "no", "until": peer.unavailable_until},

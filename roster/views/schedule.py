@@ -72,6 +72,7 @@ def schedule(request, agency_slug):
     shifts = (
         OnCallShift.objects.for_agency(agency)
         .overlapping(now, now + timedelta(days=HORIZON_DAYS))
+        .with_current(now)
         .select_related("peer__person")
     )
     holes, hours = selectors.gaps(agency=agency, policy=request.policy, now=now, days=HORIZON_DAYS)
