@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from agencies import tenant_db
-from agencies.choices import Role
 from agencies.decorators import requires
 from agencies.models import Agency
 from agencies.selectors import partner_agencies, role_title
@@ -22,11 +21,9 @@ from .services import outreach as outreach_service
 from .services import partners
 from .services.answers import respond as respond_service
 
-SEE_ALL = {Role.COORDINATOR, Role.COMMAND}
-
 
 def _sees_all(request) -> bool:
-    return bool(SEE_ALL & request.roles)
+    return request.can("activation.manage")
 
 
 @requires("activation.use")
@@ -276,7 +273,7 @@ def partner_requests(request, agency_slug):
         "activations/partner_requests.html",
         {
             "rows": rows,
-            "may_decide": policy.cross_agency_approver_role in request.roles,
+            "may_decide": request.can("partner.decide"),
             "approver": policy.cross_agency_approver_title
             or role_title(policy, policy.cross_agency_approver_role),
         },

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import clock, tenant_db
-from .permissions import can
+from .permissions import can, menu
 from .selectors import agency_and_roles
 
 
@@ -21,7 +21,8 @@ class AgencyMiddleware:
         request.agency = None
         request.policy = None
         request.roles = frozenset()
-        request.can = {}
+        request.can = _Can(frozenset(), None)
+        request.menu = []
         try:
             with _database_scope(request):
                 return self.get_response(request)
@@ -42,7 +43,8 @@ class AgencyMiddleware:
         request.agency = agency
         request.policy = agency.policy
         request.roles = roles
-        request.can = _Can(roles)
+        request.can = _Can(roles, agency.policy)
+        request.menu = menu(roles, agency.policy)
         timezone.activate(clock.zone(agency))
         return None
 
@@ -61,11 +63,20 @@ ADMIN_PREFIX = "/admin/"
 
 
 class _Can(dict):
-    """`{% if request.can.policy_edit %}` in templates: dots in action codes become underscores."""
+    """`request.can("policy.edit")` in views, `{% if request.can.policy_edit %}` in templates
+    (dots in action codes become underscores): permissions.can with the request's roles and
+    its agency's policy."""
 
-    def __init__(self, roles: frozenset[str]) -> None:
+    # Templates would otherwise call it with no argument instead of looking up the action.
+    do_not_call_in_templates = True
+
+    def __init__(self, roles: frozenset[str], policy) -> None:
         super().__init__()
         self.roles = roles
+        self.policy = policy
+
+    def __call__(self, action: str) -> bool:
+        return self.policy is not None and can(self.roles, action, self.policy)
 
     def __missing__(self, key: str) -> bool:
-        return can(self.roles, key.replace("_", ".", 1))
+        return self(key.replace("_", ".", 1))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .choices import Rank, Role
 from .models import Agency, Membership, Policy, User
+from .permissions import can
 from .ranks import at_least, names_unit, rank_of
 
 
@@ -40,7 +41,9 @@ def holder_of(*, agency: Agency, user: User) -> Holder | None:
 
 
 def sets_rule(policy: Policy, role: str) -> bool:
-    return role == Role.COORDINATOR and bool(policy.lead_min_rank or policy.lead_excluded_units)
+    return can({role}, "program.lead", policy) and bool(
+        policy.lead_min_rank or policy.lead_excluded_units
+    )
 
 
 def refusal(*, policy: Policy, role: str, holder: Holder | None, username: str = "") -> str:

@@ -11,6 +11,7 @@ from .models import (
     Resource,
     TeamRole,
 )
+from .permissions import roles_for
 
 
 def agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, frozenset[str]]:
@@ -60,6 +61,12 @@ def intervention_types_for(*, agency: Agency) -> QuerySet[InterventionType]:
 
 def team_roles_for(*, agency: Agency) -> QuerySet[TeamRole]:
     return TeamRole.objects.for_agency(agency).filter(active=True)
+
+
+def members_who_may(*, agency: Agency, action: str) -> QuerySet[Membership]:
+    """The agency's memberships whose role may take the action under its policy: who is told
+    of what the action decides (an approver, the coordinator, the commanding officer)."""
+    return Membership.objects.for_agency(agency).filter(role__in=roles_for(action, agency.policy))
 
 
 def role_title(policy: Policy, role: str) -> str:

@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -7,24 +8,38 @@ from django.utils.deconstruct import deconstructible
 
 from . import clock
 
-RESERVED_SLUGS = frozenset(
-    {
-        "accounts",
-        "admin",
-        "static",
-        "media",
-        "healthz",
-        "api",
-        "agencies",
-        "platform",
-        "privacy",
-        "callouts",
-    }
-)
+# Kept free for addresses the site does not serve yet.
+HELD_FOR_LATER = frozenset({"api", "agencies", "media", "privacy", "state"})
+
+
+@functools.cache
+def reserved_slugs() -> frozenset[str]:
+    """Every first path segment the site's own pages use (config/urls.py and what it includes),
+    and the static and media prefixes: an agency named like one would hide it or be hidden.
+    Read from the URL patterns when first needed (they import the views, so not at import)."""
+    from django.conf import settings
+    from django.urls import get_resolver
+
+    found = set(HELD_FOR_LATER)
+    for prefix in (settings.STATIC_URL, settings.MEDIA_URL):
+        found.add(str(prefix or "").strip("/").split("/")[0])
+    stack = list(get_resolver().url_patterns)
+    while stack:
+        pattern = stack.pop()
+        route = str(pattern.pattern).lstrip("^")
+        first = route.split("/")[0]
+        if first.startswith("<") or first.startswith("("):
+            continue  # the agency's own pages, /<agency_slug>/...
+        if first:
+            found.add(first)
+        elif hasattr(pattern, "url_patterns"):  # include("...") at the root
+            stack.extend(pattern.url_patterns)
+    found.discard("")
+    return frozenset(found)
 
 
 def validate_agency_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
+    if value in reserved_slugs():
         raise ValidationError(f'"{value}" is reserved; choose another short name.')
 
 

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from agencies.choices import Role
-from agencies.models import Membership
+from agencies.selectors import members_who_may
 from notifications.models import Message
 from notifications.registry import Rendered, register
 from roster.selectors import recipient_address
@@ -198,9 +197,11 @@ def render_explanation(message: Message) -> Rendered | None:
         f"To: Coordinator{copy}\nFrom: {a.person.full_name}\n\n"
         f"Missed check-in of {_when(a)}.\n\n{missed.explanation}\n\n"
     )
-    coordinator = Membership.objects.filter(
-        agency=missed.agency, user_id=message.recipient_id, role=Role.COORDINATOR
-    ).exists()
+    coordinator = (
+        members_who_may(agency=missed.agency, action="checkins.manage")
+        .filter(user_id=message.recipient_id)
+        .exists()
+    )
     if message.recipient_type == "user" and coordinator:
         url = settings.SITE_URL + reverse("checkins:requests", args=[missed.agency.slug])
         body += f"Record whether there was just cause: {url}\n"

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from agencies import clock
-from agencies.choices import Role
 from agencies.models import Agency, Membership, User
+from agencies.permissions import roles_for
 from roster.models import Person
 
 from .models import (
@@ -75,7 +75,9 @@ def provider_appointment(*, agency: Agency, user: User, pk: int) -> Appointment:
 
 def provider_agencies(*, user: User) -> list[Agency]:
     """The agencies where the user works for a check-in provider."""
-    served = Membership.objects.filter(user=user, role=Role.PROVIDER).values("agency_id")
+    served = Membership.objects.filter(user=user, role__in=roles_for("checkins.provide")).values(
+        "agency_id"
+    )
     return list(Agency.objects.filter(pk__in=served).order_by("name"))
 
 

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import tenant_db
 from agencies.models import Membership, User
+from agencies.permissions import SECOND_FACTOR_ROLES
 
 RECOVERY_CODES = 10
 # What entering a code at sign-in came to.
@@ -51,12 +52,10 @@ def second_step_required(user: User) -> bool:
     """A privileged role in any agency, or the platform admin: a code must follow the password
     (security/middleware.py asks for it). Read in the user's own scope, which shows their
     memberships even while they are signing in."""
-    from .middleware import MFA_ROLES
-
     if user.is_staff:
         return True
     with tenant_db.user_scope(user.pk):
-        return Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
+        return Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
 def used_recovery_code(device) -> bool:

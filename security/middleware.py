@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from agencies.choices import Role
+from agencies.permissions import needs_second_factor as needs_second_factor_in
 
 from . import audit
 from .models import Outcome
@@ -17,7 +17,6 @@ from .models import Outcome
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 # Roles that must sign in with a second factor before any of their pages (issue: CJIS 5.6.2.2).
-MFA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.PROVIDER, Role.COMMAND})
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/", "/callouts/")
 
 
@@ -50,7 +49,7 @@ def needs_second_factor(request) -> bool:
         return False
     if request.path.startswith(("/admin/", "/platform/")):
         return user.is_staff
-    return bool(MFA_ROLES & set(getattr(request, "roles", ())))
+    return needs_second_factor_in(getattr(request, "roles", ()))
 
 
 class MfaRequiredMiddleware:

@@ -181,8 +181,8 @@ def _recorded_codes() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name == "add_argument":
-                continue  # argparse's action="store_true"
+            if name in {"add_argument", "members_who_may"}:
+                continue  # argparse's action="store_true"; a permission, not an audit code
             for keyword in node.keywords:
                 if keyword.arg == "action":
                     codes |= {

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from activations.models import Activation, Status
 from activations.selectors import areas_for
-from agencies.choices import ChainStep, Role, TeamRoleKind
+from agencies.choices import ChainStep, TeamRoleKind
 from agencies.models import Agency, IncidentType, User
+from agencies.permissions import can
 from agencies.selectors import role_title
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
@@ -22,11 +23,12 @@ MAX_INCIDENT_AGE_DAYS = 30
 
 
 def may_open(policy, roles: frozenset[str]) -> bool:
-    return bool(set(policy.activation_roles) & roles)
+    return can(roles, "activation.open", policy)
 
 
 def may_request(policy, roles: frozenset[str]) -> bool:
-    return bool(set(policy.activation_request_roles) & roles) and not may_open(policy, roles)
+    """Asking is for those who may not open it themselves."""
+    return can(roles, "activation.ask", policy) and not may_open(policy, roles)
 
 
 def _check_limit(policy, needed: int, roles: frozenset[str], reason: str) -> bool:
@@ -34,7 +36,7 @@ def _check_limit(policy, needed: int, roles: frozenset[str], reason: str) -> boo
     limit = policy.max_peers_per_activation
     if limit is None or needed <= limit:
         return False
-    if not set(policy.limit_override_roles) & roles:
+    if not can(roles, "activation.exceed_limit", policy):
         who = policy.limit_override_title or ", ".join(
             role_title(policy, r) for r in policy.limit_override_roles
         )
@@ -53,7 +55,7 @@ def _check_trigger(policy, incident_type: IncidentType, roles: frozenset[str], r
     if incident_type.triggers_activation:
         return False
     section = f" ({incident_type.source})" if incident_type.source else ""
-    if Role.COORDINATOR not in roles:
+    if not can(roles, "activation.override_trigger", policy):
         raise PermissionDenied(
             f"“{incident_type.label}” does not activate the team under the policy{section}; "
             f"only the {policy.lead_title} may activate for it, with a reason."

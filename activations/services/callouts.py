@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from activations.models import Activation, CallOut, CallState, Status
 from agencies import tenant_db
-from agencies.choices import Role
-from agencies.models import Membership
+from agencies.selectors import members_who_may
 from agencies.transient import retry_transient
 from notifications.models import Channel
 from notifications.services import queue
@@ -125,11 +124,9 @@ def fill(activation: Activation) -> list[CallOut]:
 
 
 def alert_coordinators(activation: Activation, *, purpose: str) -> None:
-    members = (
-        Membership.objects.for_agency(activation.agency)
-        .filter(role=Role.COORDINATOR)
-        .select_related("user")
-    )
+    members = members_who_may(
+        agency=activation.agency, action="activation.coordinate"
+    ).select_related("user")
     recipients = [("user", m.user_id, m.user.get_full_name() or m.user.username) for m in members]
     if recipients:
         queue(

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from activations.models import Activation, AssistanceRequest, AssistanceState, Status
 from agencies import tenant_db
-from agencies.models import Agency, Membership, User
-from agencies.selectors import partner_agencies, role_title
+from agencies.models import Agency, User
+from agencies.permissions import can
+from agencies.selectors import members_who_may, partner_agencies, role_title
 from notifications.models import Channel
 from notifications.services import queue
 
@@ -40,11 +41,7 @@ def request_help(
     )
     # Telling the partner's approvers is the partner's business: its members, its outbox.
     with tenant_db.agency_scope(partner.pk):
-        approvers = (
-            Membership.objects.for_agency(partner)
-            .filter(role=partner.policy.cross_agency_approver_role)
-            .select_related("user")
-        )
+        approvers = members_who_may(agency=partner, action="partner.decide").select_related("user")
         recipients = [
             ("user", m.user_id, m.user.get_full_name() or m.user.username) for m in approvers
         ]
@@ -75,7 +72,7 @@ def decide(
     if request.to_agency_id != agency.pk:
         raise PermissionDenied("Only the agency asked can decide.")
     policy = agency.policy
-    if policy.cross_agency_approver_role not in roles:
+    if not can(roles, "partner.decide", policy):
         title = policy.cross_agency_approver_title or role_title(
             policy, policy.cross_agency_approver_role
         )

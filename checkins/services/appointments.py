@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.choices import Role
 from agencies.models import Agency, User
 from agencies.transient import NOT_ONE_ROWS_FAULT
 
@@ -60,11 +59,11 @@ def request_reschedule(*, appointment: Appointment, user: User, reason: str) -> 
     request = RescheduleRequest.objects.create(
         agency=appointment.agency, appointment=appointment, reason=reason[:500]
     )
-    notices.to_roles(
+    notices.to_those_who_may(
         agency=appointment.agency,
         purpose="checkin_reschedule_request",
         subject=request,
-        roles=[Role.COORDINATOR],
+        actions=["checkins.manage"],
     )
     return request
 
@@ -170,11 +169,11 @@ def mark_completed(*, appointment: Appointment, actor: User | None) -> None:
             person=commander,
         )
     else:
-        notices.to_roles(
+        notices.to_those_who_may(
             agency=appointment.agency,
             purpose="checkin_completed",
             subject=appointment,
-            roles=[Role.COMMAND],
+            actions=["checkins.hear_completed"],
         )
 
 
@@ -221,10 +220,12 @@ def explain_missed(*, missed: MissedCheckin, user: User, explanation: str) -> Mi
     missed.explained_at = timezone.now()
     missed.save(update_fields=["explanation", "explained_at"])
     agency: Agency = missed.agency
-    roles = [Role.COORDINATOR]
-    if agency.policy.missed_copy_to_command:
-        roles.append(Role.COMMAND)
-    notices.to_roles(agency=agency, purpose="checkin_explanation", subject=missed, roles=roles)
+    notices.to_those_who_may(
+        agency=agency,
+        purpose="checkin_explanation",
+        subject=missed,
+        actions=["checkins.manage", "checkins.copy_missed"],
+    )
     return missed
 
 

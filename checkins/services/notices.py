@@ -2,7 +2,8 @@
 
 from django.db.models import Model
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency
+from agencies.selectors import members_who_may
 from notifications.models import Channel
 from notifications.services import queue
 
@@ -21,16 +22,19 @@ def to_person(*, agency: Agency, purpose: str, subject: Model, person) -> None:
     )
 
 
-def role_recipients(*, agency: Agency, roles: list[str]) -> list[tuple[str, int, str]]:
-    members = Membership.objects.for_agency(agency).filter(role__in=roles).select_related("user")
+def action_recipients(*, agency: Agency, actions: list[str]) -> list[tuple[str, int, str]]:
+    """Each member who may take any of the actions, once (a coordinator who is also the chief
+    gets one notice)."""
     seen: dict[int, str] = {}
-    for m in members:
-        seen.setdefault(m.user_id, m.user.get_full_name() or m.user.username)
+    for action in actions:
+        for m in members_who_may(agency=agency, action=action).select_related("user"):
+            seen.setdefault(m.user_id, m.user.get_full_name() or m.user.username)
     return [("user", pk, label) for pk, label in seen.items()]
 
 
-def to_roles(*, agency: Agency, purpose: str, subject: Model, roles: list[str]) -> None:
-    recipients = role_recipients(agency=agency, roles=roles)
+def to_those_who_may(*, agency: Agency, purpose: str, subject: Model, actions: list[str]) -> None:
+    """A notice to whoever the policy lets take the actions (permissions.ACTIONS)."""
+    recipients = action_recipients(agency=agency, actions=actions)
     if recipients:
         queue(
             agency=agency,

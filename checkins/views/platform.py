@@ -2,13 +2,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from agencies import tenant_db
+from agencies.permissions import is_platform_admin
 
 from .. import selectors
 
 
 def rates(request):
     """The platform admin's view: each agency's compliance rate, and no officer at all."""
-    if not (request.user.is_authenticated and request.user.is_superuser):
+    if not is_platform_admin(request.user):
         raise PermissionDenied
     with tenant_db.system_scope():  # counts across agencies, and nothing else
         rows = selectors.platform_rates()

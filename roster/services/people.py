@@ -5,6 +5,7 @@ from django.db import transaction
 
 from agencies.choices import Role, StatusFlag
 from agencies.models import Agency, Membership, User
+from agencies.selectors import members_who_may
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Peer, PeerStatusChange, Person
@@ -83,8 +84,7 @@ def apply_flag_changes(
 
 def _tell_coordinators(agency: Agency, peers: list[Peer]) -> None:
     emails = list(
-        Membership.objects.for_agency(agency)
-        .filter(role=Role.COORDINATOR)
+        members_who_may(agency=agency, action="activation.coordinate")
         .exclude(user__email="")
         .values_list("user__email", flat=True)
         .distinct()

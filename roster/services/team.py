@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from agencies import clock
-from agencies.choices import Role
 from agencies.models import User
+from agencies.permissions import can
 from agencies.selectors import role_title
 from roster import dates, eligibility
 from roster.choices import Decision, PeerStatus
@@ -115,7 +115,7 @@ def decide_application(
 ) -> Application:
     peer = application.peer
     policy = peer.agency.policy
-    if policy.application_decided_by not in roles:
+    if not can(roles, "application.decide", policy):
         title = policy.application_decider_title or role_title(
             policy, policy.application_decided_by
         )
@@ -246,9 +246,9 @@ def _refusal(peer: Peer, to: str, roles: frozenset[str]) -> str:
                 else "The policy reinstates straight to active."
             )
     if to == S.REMOVED:
-        if policy.removal_decided_by not in roles:
+        if not can(roles, "peer.remove", policy):
             return f"The policy gives removal to: {role_title(policy, policy.removal_decided_by)}."
-    elif Role.COORDINATOR not in roles:
+    elif not can(roles, "peer.status", policy):
         return "Only the coordinator changes a peer's status."
     return ""
 

@@ -11,7 +11,7 @@ from roster.models import Application, Person
 from roster.services import team as team_services
 
 
-@requires("application.decide")
+@requires("application.view")
 def application_list(request, agency_slug):
     applications = (
         Application.objects.for_agency(request.agency)
@@ -63,14 +63,14 @@ def _page(request, application, interview_form=None, decision_form=None):
             "findings": findings,
             "eligible": eligibility.is_eligible(findings),
             "blockers": team_services.blocking_reasons(application),
-            "may_decide": policy.application_decided_by in request.roles,
+            "may_decide": request.can("application.decide"),
             "interview_form": interview_form or InterviewForm(),
             "decision_form": decision_form or DecisionForm(),
         },
     )
 
 
-@requires("application.decide")
+@requires("application.view")
 def application_detail(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     return _page(request, application)
@@ -96,7 +96,7 @@ def application_interview(request, agency_slug, pk):
 
 
 @require_POST
-@requires("application.decide")
+@requires("application.view")
 def application_decide(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = DecisionForm(request.POST)

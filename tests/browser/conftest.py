@@ -88,10 +88,12 @@ def page_for(fresh_page, live_server):
 def second_step(username: str) -> bool:
     """Privileged users pass the second step with an authenticator made for the test."""
     from agencies.models import Membership, User
-    from security.middleware import MFA_ROLES
+    from agencies.permissions import SECOND_FACTOR_ROLES
 
     user = User.objects.get(username=username)
-    return user.is_staff or Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
+    return (
+        user.is_staff or Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+    )
 
 
 def current_code(username: str) -> str:

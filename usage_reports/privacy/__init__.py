@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.db import models
 
 from agencies.choices import Role, StatusFlag
-from agencies.permissions import ACTIONS, ALL_ROLES, MEMBERS
+from agencies.permissions import ALL_ROLES, MEMBERS, roles_for
 from security.retention import PERIODS
 
 from . import labels
@@ -84,7 +84,7 @@ OWN_ROWS_ONLY = {"checkins.mine", "peer.self"}
 def readers(store: Store, policy) -> list[str]:
     """Who can read the store: the roles its actions let in, then the other readers."""
     others = [code for code in store.read_by if code not in OWN_ROWS_ONLY]
-    roles = set().union(*(ACTIONS[code].roles for code in others))
+    roles = set().union(*(roles_for(code, policy) for code in others))
     names = role_names(policy)
     found = []
     if roles >= ALL_ROLES:
@@ -92,7 +92,7 @@ def readers(store: Store, policy) -> list[str]:
     elif roles >= MEMBERS:
         found.append("Every member of the department.")
     elif roles:
-        listed = ", ".join(names[r] for r in Role.values if r in roles)
+        listed = ", ".join(names[r] for r in sorted(roles, key=Role.values.index))
         found.append(listed[:1].upper() + listed[1:] + ".")
     if OWN_ROWS_ONLY & set(store.read_by) and YOU not in store.also:
         found.append(YOU)

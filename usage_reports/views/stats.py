@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from agencies import csv_export
-from agencies.choices import Role
 from agencies.decorators import requires
 
 from .. import periods, reports, selectors
@@ -16,7 +15,7 @@ from ..templatetags.usage_tags import or_hidden, shown
 
 
 def _per_peer(request) -> bool:
-    return Role.COORDINATOR in request.roles
+    return request.can("stats.per_peer")
 
 
 def _period(request, default, *, quarters_only: bool = False):

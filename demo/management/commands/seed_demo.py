@@ -39,6 +39,8 @@ DEMO_USERS = [
     ("chief", Role.COMMAND, "Charlie", "Chief"),
 ]
 # One person on two teams: a peer who serves both St. Louis departments.
+# Granted after the roster is seeded: the lead's role needs their directory entry.
+LATER = frozenset({Role.COORDINATOR})
 SHARED_USER = ("peer.metro", [("slmpd", Role.PEER), ("clayton", Role.PEER)])
 # Accepted partnerships, (proposer, partner). Joplin and SLMPD lend peers to other agencies
 # (Joplin SOG 2-13 III; SLMPD Goals 5), but only SLMPD shows partners' on-call peers in its
@@ -69,8 +71,8 @@ class Command(BaseCommand):
                 created.append(key)
             for prefix, role, first, last in DEMO_USERS:
                 user = self._user(f"{prefix}.{key}", first, last, key)
-                # The coordinator once in the directory: the policy's rule reads their rank.
-                if role != Role.COORDINATOR:
+                # The lead once in the directory: the policy's rule reads their rank.
+                if role not in LATER:
                     grant_role(user=user, agency=agency, role=role)
         username, grants = SHARED_USER
         shared = self._user(username, "Morgan", "Metro", "metro")
@@ -79,8 +81,10 @@ class Command(BaseCommand):
         for key in DEMO_AGENCIES:
             agency = Agency.objects.select_related("policy").get(slug=key)
             seed_roster(agency)
-            coordinator = User.objects.get(username=f"coordinator.{key}")
-            grant_role(user=coordinator, agency=agency, role=Role.COORDINATOR)
+            for prefix, role, *_ in DEMO_USERS:
+                if role in LATER:
+                    user = User.objects.get(username=f"{prefix}.{key}")
+                    grant_role(user=user, agency=agency, role=role)
             seed_usage(agency)
             seed_checkins(agency)
         for proposer, partner in PARTNERS:
