@@ -13,6 +13,8 @@ from agencies.models import Agency
 from agencies.selectors import partner_agencies, role_title
 from agencies.shortcuts import attempt, found_or_404
 from roster.models import Person
+from security import audit
+from security.models import Outcome
 
 from . import selectors, tokens
 from .forms import ActivationForm, AddPeersForm, AskPartnerForm, ExternalTeamForm, OutreachForm
@@ -38,7 +40,10 @@ def activation_list(request, agency_slug):
     if request.method == "POST":
         if not (can_open or can_request):
             messages.error(request, "Your role cannot activate the team or ask for it here.")
-        elif form.is_valid():
+            audit.page_refused(request, outcome=Outcome.DENIED)
+        elif not form.is_valid():
+            audit.page_refused(request)
+        else:
             data = form.cleaned_data
             ok, activation = attempt(
                 lambda: service.create(
@@ -165,6 +170,7 @@ def activation_add(request, agency_slug, pk):
     form = AddPeersForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say how many more peers, from 1 to 10.")
+        audit.page_refused(request)
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
         request,
@@ -253,6 +259,7 @@ def ask_partner(request, agency_slug, pk):
     form = AskPartnerForm(request.POST, partners=partner_agencies(agency=request.agency))
     if not form.is_valid():
         messages.error(request, "Choose a partner agency and a number of peers from 1 to 10.")
+        audit.page_refused(request)
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
         request,
@@ -290,6 +297,7 @@ def partner_request_decide(request, agency_slug, pk):
     choice = request.POST.get("decision")
     if choice not in {"approve", "decline"}:
         messages.error(request, "Choose approve or decline.")
+        audit.page_refused(request)
     else:
         ok, _ = attempt(
             lambda: partners.decide(
@@ -312,7 +320,9 @@ def outreach(request, agency_slug):
     if not reasons:
         raise Http404("This agency's policy has no outreach.")
     form = OutreachForm(request.POST or None, reasons=reasons)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        audit.page_refused(request)
+    elif request.method == "POST":
         person = (
             Person.objects.for_agency(request.agency)
             .filter(employee_number=form.cleaned_data["employee_number"].strip())
@@ -320,10 +330,14 @@ def outreach(request, agency_slug):
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")
+            audit.page_refused(request)
         else:
             ok, _ = attempt(
                 lambda: outreach_service.send_card(
-                    agency=request.agency, person=person, reason=form.cleaned_data["reason"]
+                    agency=request.agency,
+                    person=person,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
                 ),
                 form=form,
             )

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config import health
+from security import audit
 
 from . import selectors, services
 from .choices import ChainStep, ContactMode, MemberClass, ServedGroup
@@ -96,10 +97,13 @@ def settings_view(request, agency_slug):
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
         if form.is_valid():
-            services.save_policy(policy=form.instance, changed_fields=form.changed_data)
+            services.save_policy(
+                policy=form.instance, changed_fields=form.changed_data, actor=request.user
+            )
             messages.success(request, "Policy saved.")
             return redirect("agencies:settings", agency_slug=agency_slug)
         messages.error(request, "Nothing was saved: please correct the fields marked below.")
+        audit.page_refused(request)
     return render(
         request,
         "agencies/settings.html",
@@ -123,8 +127,8 @@ def settings_list(request, agency_slug, key):
     if request.method == "POST":
         if formset.is_valid():
             try:
-                services.apply_policy_document(
-                    agency=request.agency, data={key: formset.items()}, how="settings page"
+                services.save_settings_list(
+                    agency=request.agency, key=key, items=formset.items(), actor=request.user
                 )
             except DocumentError as exc:
                 messages.error(request, f"Nothing was saved: {exc.summary()}")
@@ -133,6 +137,7 @@ def settings_list(request, agency_slug, key):
                 return redirect("agencies:settings_list", agency_slug=agency_slug, key=key)
         else:
             messages.error(request, "Nothing was saved: please correct the rows marked below.")
+            audit.page_refused(request)
     return render(
         request,
         "agencies/settings_list.html",
@@ -153,10 +158,12 @@ def resource_list(request, agency_slug):
 def resource_edit(request, agency_slug, pk=None):
     resource = _resource_or_404(request, pk) if pk else Resource(agency=request.agency)
     form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        services.save_resource(resource=form.instance)
-        messages.success(request, f"“{resource.name}” saved.")
-        return redirect("agencies:resource_list", agency_slug=agency_slug)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_resource(resource=form.instance, actor=request.user)
+            messages.success(request, f"“{resource.name}” saved.")
+            return redirect("agencies:resource_list", agency_slug=agency_slug)
+        audit.page_refused(request)
     return render(request, "agencies/resource_form.html", {"form": form, "resource": resource})
 
 
@@ -164,7 +171,7 @@ def resource_edit(request, agency_slug, pk=None):
 @requires("resources.edit")
 def resource_delete(request, agency_slug, pk):
     resource = _resource_or_404(request, pk)
-    services.delete_resource(resource=resource)
+    services.delete_resource(resource=resource, actor=request.user)
     messages.success(request, f"“{resource.name}” removed.")
     return redirect("agencies:resource_list", agency_slug=agency_slug)
 
@@ -209,7 +216,9 @@ def partners(request, agency_slug):
     if request.method == "POST":
         ok, _ = attempt(
             lambda: services.propose_partnership(
-                agency=request.agency, partner_slug=request.POST.get("partner", "")[:40]
+                agency=request.agency,
+                partner_slug=request.POST.get("partner", "")[:40],
+                actor=request.user,
             ),
             request=request,
         )
@@ -230,7 +239,7 @@ def partner_answer(request, agency_slug, pk):
     accept = request.POST.get("answer") == "accept"
     ok, _ = attempt(
         lambda: services.answer_partnership(
-            agency=request.agency, partnership_id=pk, accept=accept
+            agency=request.agency, partnership_id=pk, accept=accept, actor=request.user
         ),
         request=request,
     )

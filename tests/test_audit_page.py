@@ -171,7 +171,8 @@ def _agency_url_names(patterns, namespace="", under_agency=False):
 
 def _recorded_codes() -> set[str]:
     """Every literal action handed to the audit log in the code base: `action=` of any call
-    (audit.record and friends), outside tests, migrations and the virtualenv."""
+    (audit.record and friends), and the codes a service is `audited` under (its first argument
+    and `new=`), outside tests, migrations and the virtualenv."""
     codes = set()
     for path in ROOT.rglob("*.py"):
         parts = set(path.relative_to(ROOT).parts)
@@ -183,6 +184,9 @@ def _recorded_codes() -> set[str]:
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
             if name == "add_argument":
                 continue  # argparse's action="store_true"
+            if name == "audited":
+                codes |= {a.value for a in node.args if isinstance(a, ast.Constant)}
+                codes |= {k.value.value for k in node.keywords if k.arg == "new"}
             for keyword in node.keywords:
                 if keyword.arg == "action":
                     codes |= {
@@ -197,6 +201,7 @@ def test_every_action_code_the_code_base_records_has_a_plain_label():
     pages = set(_agency_url_names(get_resolver().url_patterns))
     literal = _recorded_codes()
     assert {"login", "login failed", "login link", "mfa recovery code"} <= literal
+    assert {"roster:peer_status", "agencies:resource_new", "role granted"} <= literal
     assert "checkins:explain" in pages
     missing = sorted(c for c in pages | literal if c not in audit_labels.LABELS)
     assert missing == [], f"Add plain labels to security/audit_labels.py for: {missing}"

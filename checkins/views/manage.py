@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from agencies import csv_export
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
+from security import audit
 
 from .. import selectors
 from ..forms import DecideMissedForm, DecideRequestForm, ProgramForm, RunForm
@@ -74,7 +75,9 @@ def export(request, agency_slug):
 @requires("checkins.manage")
 def run_list(request, agency_slug):
     form = RunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        audit.page_refused(request)
+    elif request.method == "POST":
         ok, run = attempt(
             lambda: runs.run_scheduler(
                 agency=request.agency,
@@ -130,7 +133,7 @@ def run_detail(request, agency_slug, pk):
 @requires("checkins.manage")
 def run_publish(request, agency_slug, pk):
     run = found_or_404(selectors.get_run, agency=request.agency, pk=pk)
-    ok, count = attempt(lambda: runs.publish_run(run=run), request=request)
+    ok, count = attempt(lambda: runs.publish_run(run=run, actor=request.user), request=request)
     if ok:
         messages.success(
             request,
@@ -144,7 +147,7 @@ def run_publish(request, agency_slug, pk):
 @requires("checkins.manage")
 def run_discard(request, agency_slug, pk):
     run = found_or_404(selectors.get_run, agency=request.agency, pk=pk)
-    ok, _ = attempt(lambda: runs.discard_run(run=run), request=request)
+    ok, _ = attempt(lambda: runs.discard_run(run=run, actor=request.user), request=request)
     if ok:
         messages.success(request, "The run was discarded; its slots are free again.")
     return redirect("checkins:runs", agency_slug=agency_slug)
@@ -188,6 +191,7 @@ def _decide(request, form, act, done: str):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+        audit.page_refused(request)
     return redirect("checkins:requests", agency_slug=request.agency.slug)
 
 
@@ -240,8 +244,10 @@ def program(request, agency_slug):
     agency = request.agency
     current = current_program(agency=agency)
     form = ProgramForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        ok, _ = attempt(lambda: save_program(program=form.instance), form=form)
+    if request.method == "POST" and not form.is_valid():
+        audit.page_refused(request)
+    elif request.method == "POST":
+        ok, _ = attempt(lambda: save_program(program=form.instance, actor=request.user), form=form)
         if ok:
             messages.success(request, "Saved; due dates were recomputed.")
             return redirect("checkins:program", agency_slug=agency_slug)

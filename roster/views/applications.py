@@ -9,6 +9,7 @@ from roster import eligibility, selectors
 from roster.forms import ApplicationForm, DecisionForm, InterviewForm
 from roster.models import Application, Person
 from roster.services import team as team_services
+from security import audit
 
 
 @requires("application.decide")
@@ -26,7 +27,9 @@ def application_new(request, agency_slug):
     form = ApplicationForm(
         request.POST or None, initial={"submitted_on": clock.today(request.agency)}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        audit.page_refused(request)
+    elif request.method == "POST":
         data = form.cleaned_data
         person = (
             Person.objects.for_agency(request.agency)
@@ -35,6 +38,7 @@ def application_new(request, agency_slug):
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")
+            audit.page_refused(request)
         else:
             ok, application = attempt(
                 lambda: team_services.submit_application(
@@ -81,7 +85,9 @@ def application_detail(request, agency_slug, pk):
 def application_interview(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = InterviewForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        audit.page_refused(request)
+    else:
         ok, _ = attempt(
             lambda: team_services.record_interview(
                 application=application, actor=request.user, **form.cleaned_data
@@ -100,7 +106,9 @@ def application_interview(request, agency_slug, pk):
 def application_decide(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        audit.page_refused(request)
+    else:
         ok, _ = attempt(
             lambda: team_services.decide_application(
                 application=application,

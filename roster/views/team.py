@@ -20,6 +20,7 @@ from roster.forms import (
 )
 from roster.services import team as team_services
 from roster.services.team import activation_blockers, allowed_moves
+from security import audit
 
 
 @requires("roster.manage")
@@ -92,6 +93,7 @@ def _peer_action(request, pk, form_name, form, apply):
     peer = found_or_404(selectors.get_peer, agency=request.agency, pk=pk)
     if not form.is_valid():
         messages.error(request, "Nothing was changed: please correct the form below.")
+        audit.page_refused(request)
         return _peer_page(request, peer, **{form_name: form})
     ok, done = attempt(lambda: apply(peer, form.cleaned_data), request=request)
     if not ok:
@@ -180,6 +182,7 @@ def memo_decide(request, agency_slug, pk):
     approve = request.POST.get("decision") == "approve"
     if request.POST.get("decision") not in {"approve", "deny"}:
         messages.error(request, "Choose approve or deny.")
+        audit.page_refused(request)
     else:
         ok, _ = attempt(
             lambda: team_services.decide_memo(memo=memo, approve=approve, actor=request.user),
