@@ -41,9 +41,7 @@ def activation_list(request, agency_slug):
         if not (can_open or can_request):
             messages.error(request, "Your role cannot activate the team or ask for it here.")
             audit.page_refused(request, outcome=Outcome.DENIED)
-        elif not form.is_valid():
-            audit.page_refused(request)
-        else:
+        elif audit.form_valid(request, form):
             data = form.cleaned_data
             ok, activation = attempt(
                 lambda: service.create(
@@ -168,9 +166,8 @@ def activation_close(request, agency_slug, pk):
 def activation_add(request, agency_slug, pk):
     _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AddPeersForm(request.POST)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Say how many more peers, from 1 to 10.")
-        audit.page_refused(request)
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
         request,
@@ -257,9 +254,8 @@ def _link_problem(request, reason: str):
 def ask_partner(request, agency_slug, pk):
     _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AskPartnerForm(request.POST, partners=partner_agencies(agency=request.agency))
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Choose a partner agency and a number of peers from 1 to 10.")
-        audit.page_refused(request)
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
         request,
@@ -320,9 +316,7 @@ def outreach(request, agency_slug):
     if not reasons:
         raise Http404("This agency's policy has no outreach.")
     form = OutreachForm(request.POST or None, reasons=reasons)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         person = (
             Person.objects.for_agency(request.agency)
             .filter(employee_number=form.cleaned_data["employee_number"].strip())

@@ -96,14 +96,13 @@ def settings_view(request, agency_slug):
     policy = selectors.get_policy(agency=request.agency)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
-        if form.is_valid():
+        if audit.form_valid(request, form):
             services.save_policy(
                 policy=form.instance, changed_fields=form.changed_data, actor=request.user
             )
             messages.success(request, "Policy saved.")
             return redirect("agencies:settings", agency_slug=agency_slug)
         messages.error(request, "Nothing was saved: please correct the fields marked below.")
-        audit.page_refused(request)
     return render(
         request,
         "agencies/settings.html",
@@ -125,7 +124,7 @@ def settings_list(request, agency_slug, key):
     formset_class = list_formset(key)
     formset = formset_class(request.POST or None, initial=initial, prefix=key)
     if request.method == "POST":
-        if formset.is_valid():
+        if audit.form_valid(request, formset):
             try:
                 services.save_settings_list(
                     agency=request.agency, key=key, items=formset.items(), actor=request.user
@@ -137,7 +136,6 @@ def settings_list(request, agency_slug, key):
                 return redirect("agencies:settings_list", agency_slug=agency_slug, key=key)
         else:
             messages.error(request, "Nothing was saved: please correct the rows marked below.")
-            audit.page_refused(request)
     return render(
         request,
         "agencies/settings_list.html",
@@ -158,12 +156,10 @@ def resource_list(request, agency_slug):
 def resource_edit(request, agency_slug, pk=None):
     resource = _resource_or_404(request, pk) if pk else Resource(agency=request.agency)
     form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST":
-        if form.is_valid():
-            services.save_resource(resource=form.instance, actor=request.user)
-            messages.success(request, f"“{resource.name}” saved.")
-            return redirect("agencies:resource_list", agency_slug=agency_slug)
-        audit.page_refused(request)
+    if request.method == "POST" and audit.form_valid(request, form):
+        services.save_resource(resource=form.instance, actor=request.user)
+        messages.success(request, f"“{resource.name}” saved.")
+        return redirect("agencies:resource_list", agency_slug=agency_slug)
     return render(request, "agencies/resource_form.html", {"form": form, "resource": resource})
 
 

@@ -3,7 +3,8 @@
 A privileged write is recorded by the service that makes it (`audited`), which knows how it
 ended and what it was done to: "done" in the write's own transaction, so a write rolled back
 leaves no "done"; a refusal or a failure once the write is rolled back. A form sent back with
-its errors before any service ran is recorded by its view (`page_refused`). The middleware
+its errors before any service ran is recorded by its view (`form_valid`, `page_refused`). The
+middleware
 records only what no service sees: a privileged page denied (403, 404) and an export.
 
 An event on an agency's page goes to that agency's log. An event of a user's own account (a
@@ -142,16 +143,17 @@ def audited(
     refused: tuple[type[Exception], ...] = (),
 ) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """A service's write, in one transaction with its entry in the audit log (in place of
-    `transaction.atomic`). `action` is the code of the page it is done on (the label in
-    security/audit_labels.py); the other arguments name the service's keyword arguments:
-    `on` the object acted on (a row, or its id; its id is the entry's object), `new` the
-    code when that row has no id yet (the page that adds one), `agency`
-    where the agency is (the `agency` argument, or the object's), `actor` who acts. Dotted
-    paths follow attributes ("peer.person.user"). `refused` are the service's own exceptions
-    that say no, as a ValidationError does.
+    `transaction.atomic`): "done" inside that transaction; "refused" (a ValidationError, or
+    one of `refused`), "denied" (PermissionDenied, another agency's row) or "failed" once it
+    is rolled back, and the exception raised again.
 
-    The object is named by id only, and only what the page itself acts on: never what was
-    typed, never a supported member."""
+    `action` is the code of the page the write is done on (labelled in
+    security/audit_labels.py), `new` the code when the row acted on has no id yet (the page
+    that adds one). The rest name the service's keyword arguments, dotted paths following
+    attributes ("peer.person.user"): `on` the row acted on, or its id, which is the entry's
+    object; `agency` where the agency is (by default the `agency` argument, or the row's);
+    `actor` who acts. The object is named by id only, and only what the page itself acts on:
+    never what was typed, never a supported member."""
 
     def decorate(service: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(service)
@@ -193,7 +195,6 @@ def audited(
                 _after_rollback(lambda: entry(outcome, before), exc)
                 raise
 
-        wrapper.audit_actions = tuple(filter(None, [action, new]))
         return wrapper
 
     return decorate
@@ -216,6 +217,15 @@ def url_object_id(request: HttpRequest) -> str:
     return next(
         (str(v) for k, v in kwargs.items() if k != "agency_slug" and isinstance(v, int)), ""
     )
+
+
+def form_valid(request: HttpRequest, form) -> bool:
+    """Whether a privileged page's form (or formset) is valid; one sent back with its errors
+    is recorded as the page's refusal."""
+    if form.is_valid():
+        return True
+    page_refused(request)
+    return False
 
 
 def page_refused(request: HttpRequest, *, outcome: str = Outcome.REFUSED) -> None:

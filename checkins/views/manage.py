@@ -75,9 +75,7 @@ def export(request, agency_slug):
 @requires("checkins.manage")
 def run_list(request, agency_slug):
     form = RunForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         ok, run = attempt(
             lambda: runs.run_scheduler(
                 agency=request.agency,
@@ -183,7 +181,7 @@ def requests(request, agency_slug):
 def _decide(request, form, act, done: str):
     """A decision form of the requests page: the service's refusal or the form's errors
     become messages on that page, and nothing changes."""
-    if form.is_valid():
+    if audit.form_valid(request, form):
         ok, _ = attempt(lambda: act(form.cleaned_data), request=request)
         if ok:
             messages.success(request, done)
@@ -191,7 +189,6 @@ def _decide(request, form, act, done: str):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        audit.page_refused(request)
     return redirect("checkins:requests", agency_slug=request.agency.slug)
 
 
@@ -244,9 +241,7 @@ def program(request, agency_slug):
     agency = request.agency
     current = current_program(agency=agency)
     form = ProgramForm(request.POST or None, instance=current)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         ok, _ = attempt(lambda: save_program(program=form.instance, actor=request.user), form=form)
         if ok:
             messages.success(request, "Saved; due dates were recomputed.")

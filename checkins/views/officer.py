@@ -56,9 +56,7 @@ def mine(request, agency_slug):
 
 def _send(request, form, act, field: str, done: str, **page_forms):
     """The officer's To/From: a refusal (too late, already sent) shows on the form."""
-    if not form.is_valid():
-        audit.page_refused(request)
-    else:
+    if audit.form_valid(request, form):
         ok, _ = attempt(lambda: act(form.cleaned_data[field]), form=form, field=field)
         if ok:
             messages.success(request, done)

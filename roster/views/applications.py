@@ -27,9 +27,7 @@ def application_new(request, agency_slug):
     form = ApplicationForm(
         request.POST or None, initial={"submitted_on": clock.today(request.agency)}
     )
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         data = form.cleaned_data
         person = (
             Person.objects.for_agency(request.agency)
@@ -85,9 +83,7 @@ def application_detail(request, agency_slug, pk):
 def application_interview(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = InterviewForm(request.POST)
-    if not form.is_valid():
-        audit.page_refused(request)
-    else:
+    if audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: team_services.record_interview(
                 application=application, actor=request.user, **form.cleaned_data
@@ -106,9 +102,7 @@ def application_interview(request, agency_slug, pk):
 def application_decide(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        audit.page_refused(request)
-    else:
+    if audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: team_services.decide_application(
                 application=application,

@@ -33,9 +33,7 @@ def person_edit(request, agency_slug, pk=None):
     )
     previous = set(person.flags()) if pk else set()
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         form.instance.commanding_officer = form.commanding_officer
         ok, _ = attempt(
             lambda: save_person(person=form.instance, actor=request.user, previous_flags=previous),
@@ -59,9 +57,7 @@ def import_people(request, agency_slug):
     """Upload: every row is checked and the preview shown; nothing is written until confirmed."""
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = staged = None
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         upload = form.cleaned_data["file"]
         try:
             plan, staged = directory_csv.upload_import(

@@ -23,9 +23,7 @@ def me(request, agency_slug):
         request.POST or None,
         initial={"available": "yes" if available else "no", "until": peer.unavailable_until},
     )
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         until = None if form.cleaned_data["available"] else form.cleaned_data["until"]
         if until is not None and timezone.is_naive(until):
             until = clock.as_local(request.agency, until)

@@ -35,9 +35,7 @@ def schedule(request, agency_slug):
         peers=peers,
         initial={"start_day": clock.today(request.agency), "repeat_weeks": 1},
     )
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         data = form.cleaned_data
         peer = next(p for p in peers if str(p.pk) == data["peer"])
         ok, made = attempt(

@@ -91,9 +91,8 @@ def peer_detail(request, agency_slug, pk):
 def _peer_action(request, pk, form_name, form, apply):
     """Validate a form of the peer page, run the service, and report in plain words."""
     peer = found_or_404(selectors.get_peer, agency=request.agency, pk=pk)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Nothing was changed: please correct the form below.")
-        audit.page_refused(request)
         return _peer_page(request, peer, **{form_name: form})
     ok, done = attempt(lambda: apply(peer, form.cleaned_data), request=request)
     if not ok:

@@ -93,11 +93,10 @@ def approve(request, agency_slug):
 def record_day_off(request, agency_slug):
     period = periods.parse(request.POST.get("period"), request.agency)
     form = DayOffForm(request.POST, agency=request.agency, period=period)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        audit.page_refused(request)
         return _back(request, agency_slug)
     try:
         day = services.record_day_off(

@@ -29,9 +29,7 @@ def _peer(request):
 def file_report(request, agency_slug):
     peer = _peer(request)
     form = FileUsageForm(request.POST or None, agency=request.agency, peer=peer)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         days = form.cleaned_data.get("follow_up_days")
         ok, _ = attempt(
             lambda: services.file_report(
@@ -85,9 +83,7 @@ def edit_report(request, agency_slug, pk):
         "activation": report.activation_id,
     }
     form = UsageForm(request.POST or None, initial=initial, agency=request.agency, peer=peer)
-    if request.method == "POST" and not form.is_valid():
-        audit.page_refused(request)
-    elif request.method == "POST":
+    if request.method == "POST" and audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: services.correct_report(report=report, peer=peer, **form.values()), form=form
         )
