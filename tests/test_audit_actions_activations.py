@@ -12,7 +12,7 @@ from activations.services import outreach, partners
 from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, member
-from tests.support.audit import call, entries, outcomes
+from tests.support.audit import assert_two, call, entries, outcomes, twice
 from usage_reports import services as usage
 from usage_reports.models import DayOff, UsageReport
 
@@ -60,11 +60,8 @@ def test_approving_and_declining_a_request_is_recorded_and_deciding_twice_refuse
     ]  # fmt: skip
     for decide in (service.approve, service.decline):
         activation = asked.pop()
-        for _ in range(2):
-            call(agency, decide, activation=activation, actor=coordinator, roles=COORDINATOR)
-        code = f"activations:{decide.__name__}"
-        pk = str(activation.pk)
-        assert entries(code) == [("done", pk, coordinator.pk), ("refused", pk, coordinator.pk)]
+        twice(agency, decide, activation=activation, actor=coordinator, roles=COORDINATOR)
+        assert_two(f"activations:{decide.__name__}", activation.pk, coordinator)
 
 
 @pytest.mark.django_db
@@ -76,12 +73,9 @@ def test_adding_peers_outside_help_and_closing_are_recorded_with_refusals(agency
     for consulted in ("Lt. Gray", ""):
         call(agency, service.record_external_team, activation=opened, consulted=consulted,
              actor=coordinator)  # fmt: skip
-    for _ in range(2):
-        call(agency, service.close, activation=opened, actor=coordinator)
+    twice(agency, service.close, activation=opened, actor=coordinator)
     for code in ("activations:add", "activations:external", "activations:close"):
-        assert entries(code) == [
-            ("done", str(opened.pk), coordinator.pk), ("refused", str(opened.pk), coordinator.pk),
-        ], code  # fmt: skip
+        assert_two(code, opened.pk, coordinator)
 
 
 @pytest.mark.django_db
@@ -152,8 +146,8 @@ def test_compensation_decisions_and_days_off_are_recorded_with_refusals():
     call(slmpd, usage.approve_compensation, agency=slmpd, report_ids=[], approve=True, actor=lead)
     assert entries("usage_reports:approve") == [("done", "", lead.pk)]
     today = date.today()
-    for _ in range(2):  # the same day twice
-        call(slmpd, usage.record_day_off, agency=slmpd, peer_id=peer.pk, taken_on=today, by=lead)
+    # The same day twice.
+    twice(slmpd, usage.record_day_off, agency=slmpd, peer_id=peer.pk, taken_on=today, by=lead)
     assert entries("usage_reports:day_off") == [("done", "", lead.pk), ("refused", "", lead.pk)]
     day = DayOff.objects.get(peer=peer)
     for pk in (day.pk, day.pk):  # the second is gone already

@@ -12,11 +12,7 @@ from checkins.models import MissedCheckin, RescheduleRequest, RunState, Schedule
 from checkins.services import appointments, runs
 from checkins.services.due import current_program, save_program
 from tests.factories import AppointmentFactory, PersonFactory
-from tests.support.audit import call, entries
-
-
-def _twice(code: str, pk, actor, first: str = "done", second: str = "refused") -> None:
-    assert entries(code) == [(first, str(pk), actor.pk), (second, str(pk), actor.pk)], code
+from tests.support.audit import assert_two, call, entries, twice
 
 
 def _past() -> dict:
@@ -34,14 +30,19 @@ def _appointment(clayton, **fields):
 def test_a_new_date_asked_and_decided_is_recorded_with_refusals(clayton, users):
     agency, user, lead = clayton["agency"], users[Role.OFFICER], users[Role.COORDINATOR]
     upcoming = _appointment(clayton)
-    for _ in range(2):  # the second: asked already
-        call(agency, appointments.request_reschedule, appointment=upcoming, user=user,
-             reason="Court that day")  # fmt: skip
-    _twice("checkins:reschedule", upcoming.pk, user)
+    # The second try: asked already
+    twice(
+        agency,
+        appointments.request_reschedule,
+        appointment=upcoming,
+        user=user,
+        reason="Court that day",
+    )
+    assert_two("checkins:reschedule", upcoming.pk, user)
     asked = RescheduleRequest.objects.get(appointment=upcoming)
-    for _ in range(2):  # the second: answered already
-        call(agency, appointments.decide_reschedule, request=asked, actor=lead, approve=False)
-    _twice("checkins:request_decide", asked.pk, lead)
+    # The second try: answered already
+    twice(agency, appointments.decide_reschedule, request=asked, actor=lead, approve=False)
+    assert_two("checkins:request_decide", asked.pk, lead)
 
 
 @pytest.mark.django_db
@@ -63,9 +64,9 @@ def test_a_missed_check_in_explained_and_decided_is_recorded_with_refusals(clayt
     agency, user, lead = clayton["agency"], users[Role.OFFICER], users[Role.COORDINATOR]
     past = _appointment(clayton, **_past())
     missed = call(agency, appointments.mark_missed, appointment=past, actor=users[Role.PROVIDER])
-    for _ in range(2):  # the second: sent already
-        call(agency, appointments.explain_missed, missed=missed, user=user, explanation="Sick")
-    _twice("checkins:explain", missed.pk, user)
+    # The second try: sent already
+    twice(agency, appointments.explain_missed, missed=missed, user=user, explanation="Sick")
+    assert_two("checkins:explain", missed.pk, user)
     call(
         agency,
         appointments.decide_missed,
@@ -88,13 +89,13 @@ def test_scheduler_runs_published_and_discarded_are_recorded_with_refusals(clayt
         call(agency, runs.run_scheduler, agency=agency, actor=lead, horizon_days=horizon)
     assert entries("checkins:runs") == [("done", "", lead.pk), ("refused", "", lead.pk)]
     draft = ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
-    for _ in range(2):  # the second: published already
-        call(agency, runs.publish_run, run=draft, actor=lead)
-    _twice("checkins:run_publish", draft.pk, lead)
+    # The second try: published already
+    twice(agency, runs.publish_run, run=draft, actor=lead)
+    assert_two("checkins:run_publish", draft.pk, lead)
     other = ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
-    for _ in range(2):  # the second: discarded already
-        call(agency, runs.discard_run, run=other, actor=lead)
-    _twice("checkins:run_discard", other.pk, lead)
+    # The second try: discarded already
+    twice(agency, runs.discard_run, run=other, actor=lead)
+    assert_two("checkins:run_discard", other.pk, lead)
     other.refresh_from_db()
     assert other.state == RunState.DISCARDED
 

@@ -15,7 +15,7 @@ from roster.services import directory_csv, oncall, team
 from roster.services.people import save_person
 from security.models import AuditEvent
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory
-from tests.support.audit import call, entries
+from tests.support.audit import assert_two, call, entries, twice
 
 HEADER = "employee_number,first_name,last_name,rank,unit,member_class,hire_date,email,employed\n"
 ROW = "1001,Ann,Archer,Officer,Central,sworn,2015-04-01,ann@example.org,yes\n"
@@ -27,24 +27,20 @@ def lead(users):
     return users[Role.COORDINATOR]
 
 
-def _done_then(code: str, pk, actor, second: str = "refused") -> None:
-    assert entries(code) == [("done", str(pk), actor.pk), (second, str(pk), actor.pk)], code
-
-
 @pytest.mark.django_db
 def test_an_application_its_interview_and_its_decision_are_recorded_with_refusals(
     agency, users, lead
 ):
     person = PersonFactory(agency=agency)
     today = clock.today(agency)
-    for _ in range(2):  # the second: already on the team's books
-        call(agency, team.submit_application, person=person, submitted_on=today, actor=lead)
+    # The second try: already on the team's books
+    twice(agency, team.submit_application, person=person, submitted_on=today, actor=lead)
     assert entries("roster:application_new") == [("done", "", lead.pk), ("refused", "", lead.pk)]
     application = Application.objects.get(peer__person=person)
     for held_on in (today, today - timedelta(days=30)):  # the second: before the application
         call(agency, team.record_interview, application=application, held_on=held_on,
              passed=True, actor=lead)  # fmt: skip
-    _done_then("roster:application_interview", application.pk, lead)
+    assert_two("roster:application_interview", application.pk, lead)
     chief = users[Role.COMMAND]
     for actor, roles in [(chief, frozenset({Role.COMMAND})), (lead, COORDINATOR)]:
         call(agency, team.decide_application, application=application, approve=False,
@@ -70,11 +66,11 @@ def test_the_peer_pages_writes_are_recorded_with_their_refusals(agency, lead, ot
     for role in (None, theirs):
         call(agency, team.set_team_role, peer=peer, team_role=role, station="", actor=lead)
     for code in ("agreement", "training", "memo", "role"):
-        _done_then(f"roster:peer_{code}", peer.pk, lead)
+        assert_two(f"roster:peer_{code}", peer.pk, lead)
     memo = TrainingMemo.objects.get(peer=peer)
-    for _ in range(2):  # the second: decided already
-        call(agency, team.decide_memo, memo=memo, approve=True, actor=lead)
-    _done_then("roster:memo_decide", memo.pk, lead)
+    # The second try: decided already
+    twice(agency, team.decide_memo, memo=memo, approve=True, actor=lead)
+    assert_two("roster:memo_decide", memo.pk, lead)
 
 
 @pytest.mark.django_db
@@ -90,8 +86,8 @@ def test_a_status_change_and_a_restore_are_recorded_with_refusals(agency, lead):
     peer.person.employed = False
     peer.person.save()
     call(agency, team.restore_callouts, peer=peer, actor=lead)
-    _done_then("roster:peer_status", peer.pk, lead)
-    _done_then("roster:peer_restore", peer.pk, lead)
+    assert_two("roster:peer_status", peer.pk, lead)
+    assert_two("roster:peer_restore", peer.pk, lead)
 
 
 @pytest.mark.django_db

@@ -60,6 +60,11 @@ def entries(code: str) -> list[tuple[str, str, int | None]]:
         return list(rows.values_list("outcome", "object_id", "actor_id"))
 
 
+def assert_two(code: str, pk, actor, first: str = "done", second: str = "refused") -> None:
+    """Two entries of one object by one actor: the first and the second try."""
+    assert entries(code) == [(first, str(pk), actor.pk), (second, str(pk), actor.pk)], code
+
+
 def outcomes(code: str) -> list[str]:
     return [outcome for outcome, _, _ in entries(code)]
 
@@ -72,3 +77,11 @@ def call(agency, service: Callable[..., Any], /, **kwargs) -> Any:
             return service(**kwargs)
         except Exception as exc:
             return exc
+
+
+def twice(agency, service: Callable[..., Any], /, **kwargs) -> Any:
+    """The same write tried again at once, as a second click would: the second is refused
+    (decided already, sent already...). The first's result."""
+    first = call(agency, service, **kwargs)
+    call(agency, service, **kwargs)
+    return first
