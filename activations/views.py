@@ -12,6 +12,8 @@ from agencies.models import Agency
 from agencies.selectors import partner_agencies, role_title
 from agencies.shortcuts import attempt, found_or_404
 from roster.models import Person
+from security import audit
+from security.models import Outcome
 
 from . import selectors, tokens
 from .forms import ActivationForm, AddPeersForm, AskPartnerForm, ExternalTeamForm, OutreachForm
@@ -35,7 +37,8 @@ def activation_list(request, agency_slug):
     if request.method == "POST":
         if not (can_open or can_request):
             messages.error(request, "Your role cannot activate the team or ask for it here.")
-        elif form.is_valid():
+            audit.page_refused(request, outcome=Outcome.DENIED)
+        elif audit.form_valid(request, form):
             data = form.cleaned_data
             ok, activation = attempt(
                 lambda: service.create(
@@ -160,7 +163,7 @@ def activation_close(request, agency_slug, pk):
 def activation_add(request, agency_slug, pk):
     _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AddPeersForm(request.POST)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Say how many more peers, from 1 to 10.")
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
@@ -248,7 +251,7 @@ def _link_problem(request, reason: str):
 def ask_partner(request, agency_slug, pk):
     _get(request, pk)  # another agency's activation is a 404 before anything else
     form = AskPartnerForm(request.POST, partners=partner_agencies(agency=request.agency))
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Choose a partner agency and a number of peers from 1 to 10.")
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
     return _act(
@@ -287,6 +290,7 @@ def partner_request_decide(request, agency_slug, pk):
     choice = request.POST.get("decision")
     if choice not in {"approve", "decline"}:
         messages.error(request, "Choose approve or decline.")
+        audit.page_refused(request)
     else:
         ok, _ = attempt(
             lambda: partners.decide(
@@ -309,7 +313,7 @@ def outreach(request, agency_slug):
     if not reasons:
         raise Http404("This agency's policy has no outreach.")
     form = OutreachForm(request.POST or None, reasons=reasons)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         person = (
             Person.objects.for_agency(request.agency)
             .filter(employee_number=form.cleaned_data["employee_number"].strip())
@@ -317,10 +321,14 @@ def outreach(request, agency_slug):
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")
+            audit.page_refused(request)
         else:
             ok, _ = attempt(
                 lambda: outreach_service.send_card(
-                    agency=request.agency, person=person, reason=form.cleaned_data["reason"]
+                    agency=request.agency,
+                    person=person,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
                 ),
                 form=form,
             )

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from . import role_rules
 from .models import Agency, IncidentType, InterventionType, Membership, Policy, Resource, User
 from .presets import PRESETS
-from .services import create_agency, save_membership
+from .services import create_agency, revoke_role, save_membership
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -118,20 +118,11 @@ class AgencyAdmin(admin.ModelAdmin):
         # commit=False still lists the new, changed and deleted rows for the admin's history.
         rows = formset.save(commit=False)
         for row in formset.deleted_objects:
-            row.delete()
+            revoke_role(membership=row, actor=request.user)
         reasons = {id(f.instance): f.cleaned_data.get("reason", "") for f in formset.forms}
         for row in rows:
             reason = reasons.get(id(row), "")
             save_membership(membership=row, actor=request.user, override_reason=reason)
-            if reason.strip():
-                from security import audit
-
-                audit.record(
-                    request=request,
-                    action="role rule overridden",
-                    agency=row.agency,
-                    object_id=row.pk,
-                )
         return None
 
     def save_model(self, request, obj, form, change):

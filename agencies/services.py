@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from security import audit
+from security.audit import audited
+
 from . import clock, role_rules
 from .choices import Role
 from .models import Agency, Membership, Partnership, Policy, Resource, User
@@ -91,8 +94,8 @@ def _replace_list(*, agency: Agency, model: type[models.Model], items: list[dict
     return changed
 
 
-@transaction.atomic
-def save_policy(*, policy: Policy, changed_fields: list[str]) -> Policy:
+@audited("agencies:settings", agency="policy.agency")
+def save_policy(*, policy: Policy, changed_fields: list[str], actor: User | None) -> Policy:
     """Save a policy edited on the settings page, noting which points the agency changed."""
     policy.full_clean()
     note = _changed_note(policy.agency, "settings page")
@@ -109,6 +112,12 @@ def _due_dates_follow(policy: Policy) -> None:
     agency = policy.agency
     agency.policy = policy  # the saved values, not a copy read before the save
     policy_saved(agency=agency)
+
+
+@audited("agencies:settings_list", refused=(PolicyDocumentError,))
+def save_settings_list(*, agency: Agency, key: str, items: list[dict], actor: User) -> Policy:
+    """One list of the settings page (incident types, say), written whole or not at all."""
+    return apply_policy_document(agency=agency, data={key: items}, how="settings page")
 
 
 def note_list_changed(*, agency: Agency, key: str) -> None:
@@ -140,28 +149,41 @@ def save_membership(
     *, membership: Membership, actor: User | None, override_reason: str = ""
 ) -> Membership:
     """A new or changed role (the Django admin's rows, grant_role). Granting a role to someone
-    the policy's rule refuses needs a reason, kept on the membership with who gave it; the
-    caller, who has the request, audits the exception."""
+    the policy's rule refuses needs a reason, kept on the membership with who gave it, and the
+    grant is audited as that exception."""
     reason = override_reason.strip()
     refusal = role_rules.membership_refusal(membership)
     if refusal and not reason:
         raise ValidationError({"role": f"{refusal} {role_rules.OVERRIDE_HINT}"})
     if refusal and actor is None:
         raise ValidationError({"override_reason": "An exception to the policy names who makes it."})
-    if role_rules.is_new_grant(membership):
+    granted = role_rules.is_new_grant(membership)
+    if granted:
         # A reason is kept only where it made an exception.
         membership.override_reason = reason if refusal else ""
         membership.override_by = actor if refusal else None
     membership.full_clean()
     membership.save()
+    if granted:
+        audit.record(
+            action="role rule overridden" if refusal else "role granted",
+            agency=membership.agency,
+            actor=actor,
+            object_id=membership.pk,
+        )
     return membership
 
 
-def revoke_role(*, user: User, agency: Agency, role: str) -> None:
-    Membership.objects.for_agency(agency).filter(user=user, role=role).delete()
+@transaction.atomic
+def revoke_role(*, membership: Membership, actor: User | None) -> None:
+    audit.record(
+        action="role revoked", agency=membership.agency, actor=actor, object_id=membership.pk
+    )
+    membership.delete()
 
 
-def save_resource(*, resource: Resource) -> Resource:
+@audited("agencies:resource_edit", on="resource", new="agencies:resource_new")
+def save_resource(*, resource: Resource, actor: User) -> Resource:
     resource.full_clean()
     if resource.pk is None:
         last = Resource.objects.for_agency(resource.agency).aggregate(m=models.Max("position"))
@@ -170,7 +192,8 @@ def save_resource(*, resource: Resource) -> Resource:
     return resource
 
 
-def delete_resource(*, resource: Resource) -> None:
+@audited("agencies:resource_delete", on="resource")
+def delete_resource(*, resource: Resource, actor: User) -> None:
     resource.delete()
 
 
@@ -187,11 +210,12 @@ __all__ = [
     "save_membership",
     "save_policy",
     "save_resource",
+    "save_settings_list",
 ]
 
 
-@transaction.atomic
-def propose_partnership(*, agency: Agency, partner_slug: str) -> Partnership:
+@audited("agencies:partners")
+def propose_partnership(*, agency: Agency, partner_slug: str, actor: User) -> Partnership:
     partner = Agency.objects.filter(slug=partner_slug.strip().lower()).first()
     if partner is None or partner.pk == agency.pk:
         raise ValidationError({"partner": "No other agency has that short name."})
@@ -203,8 +227,8 @@ def propose_partnership(*, agency: Agency, partner_slug: str) -> Partnership:
     return Partnership.objects.create(proposer=agency, partner=partner)
 
 
-@transaction.atomic
-def answer_partnership(*, agency: Agency, partnership_id: int, accept: bool) -> None:
+@audited("agencies:partner_answer", on="partnership_id")
+def answer_partnership(*, agency: Agency, partnership_id: int, accept: bool, actor: User) -> None:
     """The invited agency's admin accepts or declines; either side may end it later."""
     partnership = Partnership.objects.filter(
         models.Q(partner=agency) | models.Q(proposer=agency), pk=partnership_id

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config import health
+from security import audit
 
 from . import selectors, services
 from .choices import ChainStep, ContactMode, MemberClass, ServedGroup
@@ -95,8 +96,10 @@ def settings_view(request, agency_slug):
     policy = selectors.get_policy(agency=request.agency)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
-        if form.is_valid():
-            services.save_policy(policy=form.instance, changed_fields=form.changed_data)
+        if audit.form_valid(request, form):
+            services.save_policy(
+                policy=form.instance, changed_fields=form.changed_data, actor=request.user
+            )
             messages.success(request, "Policy saved.")
             return redirect("agencies:settings", agency_slug=agency_slug)
         messages.error(request, "Nothing was saved: please correct the fields marked below.")
@@ -121,10 +124,10 @@ def settings_list(request, agency_slug, key):
     formset_class = list_formset(key)
     formset = formset_class(request.POST or None, initial=initial, prefix=key)
     if request.method == "POST":
-        if formset.is_valid():
+        if audit.form_valid(request, formset):
             try:
-                services.apply_policy_document(
-                    agency=request.agency, data={key: formset.items()}, how="settings page"
+                services.save_settings_list(
+                    agency=request.agency, key=key, items=formset.items(), actor=request.user
                 )
             except DocumentError as exc:
                 messages.error(request, f"Nothing was saved: {exc.summary()}")
@@ -153,8 +156,8 @@ def resource_list(request, agency_slug):
 def resource_edit(request, agency_slug, pk=None):
     resource = _resource_or_404(request, pk) if pk else Resource(agency=request.agency)
     form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        services.save_resource(resource=form.instance)
+    if request.method == "POST" and audit.form_valid(request, form):
+        services.save_resource(resource=form.instance, actor=request.user)
         messages.success(request, f"“{resource.name}” saved.")
         return redirect("agencies:resource_list", agency_slug=agency_slug)
     return render(request, "agencies/resource_form.html", {"form": form, "resource": resource})
@@ -164,7 +167,7 @@ def resource_edit(request, agency_slug, pk=None):
 @requires("resources.edit")
 def resource_delete(request, agency_slug, pk):
     resource = _resource_or_404(request, pk)
-    services.delete_resource(resource=resource)
+    services.delete_resource(resource=resource, actor=request.user)
     messages.success(request, f"“{resource.name}” removed.")
     return redirect("agencies:resource_list", agency_slug=agency_slug)
 
@@ -209,7 +212,9 @@ def partners(request, agency_slug):
     if request.method == "POST":
         ok, _ = attempt(
             lambda: services.propose_partnership(
-                agency=request.agency, partner_slug=request.POST.get("partner", "")[:40]
+                agency=request.agency,
+                partner_slug=request.POST.get("partner", "")[:40],
+                actor=request.user,
             ),
             request=request,
         )
@@ -230,7 +235,7 @@ def partner_answer(request, agency_slug, pk):
     accept = request.POST.get("answer") == "accept"
     ok, _ = attempt(
         lambda: services.answer_partnership(
-            agency=request.agency, partnership_id=pk, accept=accept
+            agency=request.agency, partnership_id=pk, accept=accept, actor=request.user
         ),
         request=request,
     )

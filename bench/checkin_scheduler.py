@@ -65,7 +65,7 @@ def main() -> None:
             run = run_scheduler(agency=agency, actor=None, horizon_days=730)
             run_s = time.perf_counter() - start
         start = time.perf_counter()
-        published = publish_run(run=run)
+        published = publish_run(run=run, actor=None)
         publish_s = time.perf_counter() - start
         start = time.perf_counter()
         again = run_scheduler(agency=agency, actor=None, horizon_days=730)

@@ -49,7 +49,7 @@ def seed_checkins(agency: Agency) -> None:
     if agency.slug == "clayton":
         _clayton_cases(agency, provider)
     run = run_scheduler(agency=agency, actor=None, horizon_days=240)
-    publish_run(run=run)
+    publish_run(run=run, actor=None)
     sweep_agency(agency=agency)
 
 

@@ -10,14 +10,16 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from agencies import tenant_db
-from agencies.models import Agency
+from agencies.models import Agency, User
 from agencies.transient import retry_transient
+from security.audit import audited
 
 from . import registry
 from .doorbell import enqueue_on_commit
@@ -177,7 +179,10 @@ def due_ids(limit: int = 500) -> list[int]:
     )
 
 
-def retry(*, message: Message) -> None:
+@audited("notifications:retry", on="message")
+def retry(*, message: Message, actor: User | None) -> None:
+    if message.state != State.FAILED:
+        raise ValidationError("Only a failed message can be sent again.")
     # A notice past retention has lost its recipient: there is no one to send it to.
     Message.objects.filter(pk=message.pk, state=State.FAILED, recipient_id__isnull=False).update(
         state=State.PENDING, due_at=timezone.now(), last_error=""

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencies.decorators import requires
-from agencies.shortcuts import found_or_404
+from agencies.shortcuts import attempt, found_or_404
 
 from . import registry, selectors, services
 from .models import State
@@ -26,9 +26,7 @@ def outbox(request, agency_slug):
 @requires("outbox.view")
 def retry(request, agency_slug, pk):
     message = found_or_404(selectors.get_message, agency=request.agency, pk=pk)
-    if message.state != State.FAILED:
-        messages.error(request, "Only a failed message can be sent again.")
-    else:
-        services.retry(message=message)
+    ok, _ = attempt(lambda: services.retry(message=message, actor=request.user), request=request)
+    if ok:
         messages.success(request, "The message will be sent again.")
     return redirect("notifications:outbox", agency_slug=agency_slug)

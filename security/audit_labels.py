@@ -2,10 +2,12 @@
 label the audit page shows.
 
 The codes are the ones security/audit.py is given: the sign-in events of security/signals.py
-and the second step in security/views.py, and, for every change and export under an agency's
-pages, the page's URL name (security/middleware.py), with the format for an export in brackets
-("usage_reports:quarterly (csv)"). tests/test_audit_page.py fails when a code the code base can
-record has no label here."""
+and the second step in security/views.py; for every change under an agency's pages, the URL
+name of the page it is made on, which the service making it records (`audited`), as its page
+does for a form it sends back and the middleware for a page it denies; and for an export, the
+page's URL name with the format in brackets ("usage_reports:quarterly (csv)"), recorded by the
+middleware. tests/test_audit_page.py fails when a code the code base can record has no label
+here."""
 
 # The sign-in events and the account's own pages, recorded outside any agency.
 ACCOUNT = {
@@ -20,7 +22,7 @@ ACCOUNT = {
 
 # Changes and exports under an agency's pages, by the page's URL name. A page that only shows
 # something is named for what it shows: it is recorded only for an export of it, or for a form
-# sent to it that it turned down.
+# sent to it that it denied.
 PAGES = {
     "activations:add": "Added peers to an activation",
     "activations:approve": "Approved an activation",
@@ -106,8 +108,11 @@ PAGES = {
     "usage_reports:withdraw": "Withdrew a usage report",
 }
 
-# The platform admin's acts on an agency, recorded in that agency's log (agencies/admin.py).
+# The platform admin's acts on an agency (the roles of agencies/admin.py), recorded in that
+# agency's log by agencies/services.py.
 PLATFORM = {
+    "role granted": "Gave a role (platform admin)",
+    "role revoked": "Took a role away (platform admin)",
     "role rule overridden": "Gave a role the policy's rule refuses, with a reason (platform admin)",
 }
 

@@ -11,7 +11,12 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_credentials, get_lockout_response
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from agencies.models import Agency, Membership, User
+
+from .audit import audited
 
 # The sender of the failures this module reports: the audit receiver (security/signals.py)
 # leaves them to security/mfa.py's verify, which records what was tried.
@@ -45,3 +50,13 @@ def refused(request: HttpRequest, *, username: str) -> HttpResponse:
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     return get_lockout_response(request, credentials=get_credentials(username))
+
+
+@audited("security:unlock")
+def unlock(*, agency: Agency, username: str, actor: User) -> None:
+    """The agency's admin lets one of its members sign in again before the cool-off ends."""
+    from axes.utils import reset
+
+    if not Membership.objects.for_agency(agency).filter(user__username=username).exists():
+        raise ValidationError("Nobody of this agency has that username.")
+    reset(username=username)

@@ -1,5 +1,5 @@
-"""Session limits, the MFA requirement for privileged roles, and the audit of privileged
-requests."""
+"""Session limits, the MFA requirement for privileged roles, and the audit of what no service
+records: privileged pages denied, and exports."""
 
 import time
 
@@ -75,44 +75,43 @@ EXPORT_FORMATS = {"csv", "pdf", "ics"}
 
 
 class AuditMiddleware:
-    """Every change made under an agency's pages (a POST), and every export, is logged with
-    its outcome. Only the URL's name and object id are kept: never what was typed."""
+    """What no service sees: a change (a POST) under an agency's pages that the page itself
+    denied (403, 404), and every export with its outcome. The services record their own writes
+    (security/audit.py's `audited`); the request they run in gives them its network address.
+    Only the URL's name and object id are kept: never what was typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        with audit.in_request(request):
+            response = self.get_response(request)
+            self._record(request, response)
+        return response
+
+    def _record(self, request, response) -> None:
         match = getattr(request, "resolver_match", None)
         agency = getattr(request, "agency", None)
         if match is None or agency is None or not request.user.is_authenticated:
-            return response
+            return
+        fmt = request.GET.get("format") if request.method == "GET" else None
         export = request.method == "GET" and (
-            request.GET.get("format") in EXPORT_FORMATS or (match.url_name or "").endswith("export")
+            fmt in EXPORT_FORMATS or (match.url_name or "").endswith("export")
         )
-        if request.method != "POST" and not export:
-            return response
         status = response.status_code
-        if getattr(request, "audit_outcome", None):
-            outcome = request.audit_outcome  # the view knows better (a 200 that succeeded)
-        elif status in (403, 404):
-            outcome = Outcome.DENIED
-        elif request.method == "POST" and (status == 200 or _refused_with_a_message(request)):
-            # The form came back with its errors, or the page it returns to says why not.
-            outcome = Outcome.REFUSED
-        elif status >= 400:
-            outcome = Outcome.FAILED
+        denied = status in (403, 404)
+        if export:
+            outcome = (
+                Outcome.DENIED if denied else Outcome.FAILED if status >= 400 else Outcome.DONE
+            )
+        elif request.method == "POST" and denied and not audit.recorded_in_this_request():
+            outcome = Outcome.DENIED  # a service that denied it has said so already
         else:
-            outcome = Outcome.DONE
-        object_id = next(
-            (str(v) for k, v in match.kwargs.items() if k != "agency_slug" and isinstance(v, int)),
-            "",
+            return
+        action = match.view_name + (f" ({fmt})" if fmt in EXPORT_FORMATS else "")
+        audit.record(
+            request=request, action=action, outcome=outcome, object_id=audit.url_object_id(request)
         )
-        action = match.view_name
-        if export and request.GET.get("format") in EXPORT_FORMATS:
-            action += f" ({request.GET['format']})"
-        audit.record(request=request, action=action, outcome=outcome, object_id=object_id)
-        return response
 
 
 class RejectNulMiddleware:
@@ -131,12 +130,3 @@ class RejectNulMiddleware:
 
             return render(request, "400.html", {"reason": "bad character"}, status=400)
         return self.get_response(request)
-
-
-def _refused_with_a_message(request) -> bool:
-    """A view that refuses and redirects leaves an error message for the next page; the
-    messages added during this request are still queued when this middleware sees it."""
-    from django.contrib import messages
-
-    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
-    return any(m.level >= messages.ERROR for m in queued)

@@ -11,6 +11,7 @@ from django_otp import user_has_device
 
 from agencies.decorators import requires
 from agencies.models import Membership
+from agencies.shortcuts import attempt
 
 from . import audit, lockout, mfa, selectors
 from .forms import TokenForm
@@ -126,13 +127,11 @@ def lockouts(request, agency_slug):
 @require_POST
 @requires("audit.view")
 def unlock(request, agency_slug):
-    from axes.utils import reset
-
     username = request.POST.get("username", "")[:150]
-    member = Membership.objects.for_agency(request.agency).filter(user__username=username).exists()
-    if not member:
-        messages.error(request, "Nobody of this agency has that username.")
-    else:
-        reset(username=username)
+    ok, _ = attempt(
+        lambda: lockout.unlock(agency=request.agency, username=username, actor=request.user),
+        request=request,
+    )
+    if ok:
         messages.success(request, f"{username} may sign in again.")
     return redirect("security:lockouts", agency_slug=agency_slug)

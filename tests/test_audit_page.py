@@ -5,13 +5,12 @@ queries."""
 import ast
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.utils import timezone
 
 from agencies import tenant_db
@@ -19,10 +18,10 @@ from agencies.choices import Role
 from security import audit, audit_labels, mfa
 from security.models import AuditEvent
 from tests.factories import MembershipFactory, PersonFactory, member
+from tests.support.audit import agency_url_names, audited_codes, call_name, code_base_calls
 from tests.support.mfa import device_for
 
 PASSWORD = "correct-horse-battery"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def sign_in(username: str, password: str = PASSWORD) -> Client:
@@ -159,44 +158,29 @@ def test_a_page_of_the_log_costs_the_same_few_queries_however_long_the_log(
     assert len(rows(response.content.decode())) == 50
 
 
-def _agency_url_names(patterns, namespace="", under_agency=False):
-    for p in patterns:
-        inside = under_agency or "agency_slug" in str(p.pattern)
-        if isinstance(p, URLResolver):
-            ns = ":".join(filter(None, [namespace, p.namespace]))
-            yield from _agency_url_names(p.url_patterns, ns, inside)
-        elif isinstance(p, URLPattern) and inside and p.name:
-            yield ":".join(filter(None, [namespace, p.name]))
-
-
 def _recorded_codes() -> set[str]:
     """Every literal action handed to the audit log in the code base: `action=` of any call
-    (audit.record and friends), outside tests, migrations and the virtualenv."""
-    codes = set()
-    for path in ROOT.rglob("*.py"):
-        parts = set(path.relative_to(ROOT).parts)
-        if parts & {".venv", "tests", "migrations", "node_modules"}:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name in {"add_argument", "members_who_may"}:
-                continue  # argparse's action="store_true"; a permission, not an audit code
-            for keyword in node.keywords:
-                if keyword.arg == "action":
-                    codes |= {
-                        c.value
-                        for c in ast.walk(keyword.value)
-                        if isinstance(c, ast.Constant) and isinstance(c.value, str)
-                    }
+    (audit.record and friends), and the codes a service is `audited` under, outside tests,
+    migrations and the virtualenv."""
+    codes = audited_codes()
+    for node in code_base_calls():
+        if call_name(node) in {"add_argument", "members_who_may"}:
+            continue  # argparse's action="store_true"; a permission, not an audit code
+        for keyword in node.keywords:
+            if keyword.arg == "action":
+                codes |= {
+                    c.value
+                    for c in ast.walk(keyword.value)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
     return codes
 
 
 def test_every_action_code_the_code_base_records_has_a_plain_label():
-    pages = set(_agency_url_names(get_resolver().url_patterns))
+    pages = set(agency_url_names(get_resolver().url_patterns))
     literal = _recorded_codes()
     assert {"login", "login failed", "login link", "mfa recovery code"} <= literal
+    assert {"roster:peer_status", "agencies:resource_new", "role granted"} <= literal
     assert "checkins:explain" in pages
     missing = sorted(c for c in pages | literal if c not in audit_labels.LABELS)
     assert missing == [], f"Add plain labels to security/audit_labels.py for: {missing}"

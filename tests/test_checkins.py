@@ -189,7 +189,7 @@ def test_changing_the_interval_recomputes_due_dates(clayton, users):
     recompute_due_dates(agency=clayton["agency"])
     policy = clayton["agency"].policy
     policy.checkin_interval_years = 5
-    save_policy(policy=policy, changed_fields=["checkin_interval_years"])
+    save_policy(policy=policy, changed_fields=["checkin_interval_years"], actor=None)
     due = DueDate.objects.get(person=clayton["officer"])
     assert due.due_on == add_years(due.last_completed_on, 5)
 
@@ -216,7 +216,7 @@ def test_the_scheduler_respects_capacity_notice_and_due_dates_and_reruns_without
         assert day <= max(due[a.person_id], earliest + timedelta(days=14))
         counts[a.starts_at] = counts.get(a.starts_at, 0) + 1
     assert max(counts.values()) <= 2
-    assert publish_run(run=second) == len(proposals)
+    assert publish_run(run=second, actor=None) == len(proposals)
     assert run_scheduler(agency=agency, actor=None, horizon_days=400).appointments.count() == 0
 
 
@@ -231,7 +231,7 @@ def test_a_discarded_run_frees_its_slots(agency):
     _overdue_officer(agency)
     run = run_scheduler(agency=agency, actor=None, horizon_days=60)
     slot = run.appointments.get().starts_at
-    discard_run(run=run)
+    discard_run(run=run, actor=None)
     again = run_scheduler(agency=agency, actor=None, horizon_days=60)
     assert again.appointments.get().starts_at == slot
 

@@ -152,7 +152,7 @@ def test_a_stripped_failed_notice_cannot_be_sent_again(agency):
     failed = _notice(agency, 31, state=State.FAILED)
     _sweep()
     failed.refresh_from_db()
-    services.retry(message=failed)
+    services.retry(message=failed, actor=None)
     failed.refresh_from_db()
     assert failed.state == State.FAILED
 

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation
@@ -15,6 +14,7 @@ from agencies.models import Agency, IncidentType, InterventionType, User
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
 from roster.models import Peer
+from security.audit import audited
 
 from .models import DayOff, UsageReport
 
@@ -95,7 +95,7 @@ def _fill(report: UsageReport, fields: UsageFields) -> UsageReport:
     return report
 
 
-@transaction.atomic
+@audited("usage_reports:file", actor="peer.person.user")
 def file_report(
     *,
     agency: Agency,
@@ -129,7 +129,7 @@ def may_correct(report: UsageReport, peer: Peer | None) -> bool:
     )
 
 
-@transaction.atomic
+@audited("usage_reports:edit", on="report", actor="peer.person.user")
 def correct_report(
     *, report: UsageReport, peer: Peer, **fields: Unpack[UsageFields]
 ) -> UsageReport:
@@ -141,7 +141,7 @@ def correct_report(
     return _fill(report, fields)
 
 
-@transaction.atomic
+@audited("usage_reports:withdraw", on="report", actor="peer.person.user")
 def withdraw_report(*, report: UsageReport, peer: Peer) -> None:
     """A form filed by mistake: its peer may withdraw it while it may still be corrected."""
     if not may_correct(report, peer):
@@ -152,8 +152,10 @@ def withdraw_report(*, report: UsageReport, peer: Peer) -> None:
     report.delete()
 
 
-@transaction.atomic
-def approve_compensation(*, agency: Agency, report_ids: list[int], approve: bool) -> int:
+@audited("usage_reports:approve")
+def approve_compensation(
+    *, agency: Agency, report_ids: list[int], approve: bool, actor: User
+) -> int:
     """The lead approves or declines off-duty consults for compensation (KCPD III.D.2)."""
     return (
         UsageReport.objects.for_agency(agency)
@@ -184,7 +186,7 @@ def _allowance_refusal(agency: Agency, peer: Peer, taken_on: date) -> str | None
     return None
 
 
-@transaction.atomic
+@audited("usage_reports:day_off", actor="by")
 def record_day_off(*, agency: Agency, peer_id: int, taken_on: date, by: User) -> DayOff:
     """A day off taken under the yearly allowance (SLMPD Team Activities 8). The peer's row is
     locked first, so two coordinators recording at once cannot pass the allowance."""
@@ -197,8 +199,8 @@ def record_day_off(*, agency: Agency, peer_id: int, taken_on: date, by: User) ->
     return DayOff.objects.create(agency=agency, peer=peer, taken_on=taken_on, recorded_by=by)
 
 
-@transaction.atomic
-def remove_day_off(*, agency: Agency, day_off_id: int) -> date:
+@audited("usage_reports:remove_day_off", on="day_off_id")
+def remove_day_off(*, agency: Agency, day_off_id: int, actor: User) -> date:
     """A day off recorded by mistake. Another agency's answers DoesNotExist."""
     day = DayOff.objects.for_agency(agency).select_for_update().get(pk=day_off_id)
     day.delete()

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation, Status
@@ -15,6 +14,7 @@ from agencies.selectors import role_title
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
 from roster.models import Peer
+from security.audit import audited
 
 from .answers import settle_time, stand_down
 from .callouts import alert_coordinators, fill, lock, outstanding
@@ -70,7 +70,7 @@ def _check_trigger(policy, incident_type: IncidentType, roles: frozenset[str], r
     return True
 
 
-@transaction.atomic
+@audited("activations:list")
 def create(
     *,
     agency: Agency,
@@ -186,7 +186,7 @@ def _taken(activation: Activation) -> ValidationError:
     )
 
 
-@transaction.atomic
+@audited("activations:approve", on="activation")
 def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
     activation = lock(activation.pk)
     if activation.status != Status.REQUESTED:
@@ -209,7 +209,7 @@ def _end(activation: Activation, *, status: str, actor: User) -> None:
     activation.involved_peers.clear()
 
 
-@transaction.atomic
+@audited("activations:decline", on="activation")
 def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
     activation = lock(activation.pk)
     if activation.status != Status.REQUESTED:
@@ -221,7 +221,7 @@ def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Ac
     return activation
 
 
-@transaction.atomic
+@audited("activations:add", on="activation")
 def add_peers(
     *, activation: Activation, actor: User, roles: frozenset[str], count: int, reason: str
 ) -> Activation:
@@ -246,7 +246,7 @@ def add_peers(
     return activation
 
 
-@transaction.atomic
+@audited("activations:close", on="activation")
 def close(*, activation: Activation, actor: User) -> Activation:
     """Close it: the location, the briefing and the list of involved peers are erased,
     unanswered call-outs are stood down (and told), and the accepted peers' time is settled."""
@@ -264,7 +264,7 @@ def close(*, activation: Activation, actor: User) -> Activation:
     return activation
 
 
-@transaction.atomic
+@audited("activations:external", on="activation")
 def record_external_team(*, activation: Activation, consulted: str, actor: User) -> Activation:
     policy = activation.agency.policy
     if not policy.external_team_name:

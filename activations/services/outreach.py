@@ -3,20 +3,21 @@ duty, asked for FMLA leave, is under internal investigation or on administrative
 card is sent, the product keeps only a count per reason per month, never who received it."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 
 from activations.models import OutreachCount
 from agencies import clock
 from agencies.choices import OutreachReason
-from agencies.models import Agency
+from agencies.models import Agency, User
 from notifications.models import Channel, Message
 from notifications.services import queue
 from roster.models import Person
+from security.audit import audited
 
 
-@transaction.atomic
-def send_card(*, agency: Agency, person: Person, reason: str) -> None:
+# Never `on` the person: who was sent the card is kept nowhere, the audit log included.
+@audited("activations:outreach")
+def send_card(*, agency: Agency, person: Person, reason: str, actor: User) -> None:
     policy = agency.policy
     if reason not in policy.outreach_reasons:
         raise ValidationError({"reason": "The policy does not send the card for this reason."})

@@ -2,7 +2,6 @@
 own approver decides, and only then are the partner's peers called."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from activations.models import Activation, AssistanceRequest, AssistanceState, Status
@@ -12,11 +11,12 @@ from agencies.permissions import can
 from agencies.selectors import members_who_may, partner_agencies, role_title
 from notifications.models import Channel
 from notifications.services import queue
+from security.audit import audited
 
 from .callouts import call_next, lock
 
 
-@transaction.atomic
+@audited("activations:ask_partner", on="activation")
 def request_help(
     *, activation: Activation, partner: Agency, count: int, actor: User
 ) -> AssistanceRequest:
@@ -56,7 +56,7 @@ def request_help(
     return request
 
 
-@transaction.atomic
+@audited("activations:partner_request_decide", on="request")
 def decide(
     *,
     request: AssistanceRequest,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from agencies.transient import NOT_ONE_ROWS_FAULT
+from security.audit import audited
 
 from ..models import (
     Appointment,
@@ -34,7 +35,7 @@ def days_until(appointment: Appointment) -> int:
     return (local_day(appointment.starts_at, agency) - today_in(agency)).days
 
 
-@transaction.atomic
+@audited("checkins:reschedule", on="appointment", actor="user")
 def request_reschedule(*, appointment: Appointment, user: User, reason: str) -> RescheduleRequest:
     """The officer's To/From. The policy's lead time is checked here, so a late request is
     refused with the rule, whatever page sent it."""
@@ -98,7 +99,7 @@ def move(
     return new
 
 
-@transaction.atomic
+@audited("checkins:request_decide", on="request")
 def decide_reschedule(
     *,
     request: RescheduleRequest,
@@ -146,7 +147,7 @@ def may_miss(appointment: Appointment) -> bool:
     return appointment.starts_at <= timezone.now()
 
 
-@transaction.atomic
+@audited("checkins:provider_completed", on="appointment")
 def mark_completed(*, appointment: Appointment, actor: User | None) -> None:
     """The provider's word that the officer came. The commanding officer is told that, and
     only that; the next due date is one interval on."""
@@ -177,7 +178,7 @@ def mark_completed(*, appointment: Appointment, actor: User | None) -> None:
         )
 
 
-@transaction.atomic
+@audited("checkins:provider_missed", on="appointment")
 def mark_missed(*, appointment: Appointment, actor: User | None) -> MissedCheckin:
     """The officer did not come: they are asked for a To/From explaining it."""
     appointment = _lock(appointment)
@@ -205,7 +206,7 @@ def _record_missed(*, appointment: Appointment, actor: User | None) -> MissedChe
     return missed
 
 
-@transaction.atomic
+@audited("checkins:explain", on="missed", actor="user")
 def explain_missed(*, missed: MissedCheckin, user: User, explanation: str) -> MissedCheckin:
     """The To/From goes to the coordinator, with a copy to the chief where the policy says."""
     missed = MissedCheckin.objects.select_for_update().get(pk=missed.pk)
@@ -229,7 +230,7 @@ def explain_missed(*, missed: MissedCheckin, user: User, explanation: str) -> Mi
     return missed
 
 
-@transaction.atomic
+@audited("checkins:missed_decide", on="missed")
 def decide_missed(
     *,
     missed: MissedCheckin,

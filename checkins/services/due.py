@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from agencies import clock
-from agencies.models import Agency
+from agencies.models import Agency, User
 from roster.models import Person
+from security.audit import audited
 
 from ..models import Appointment, AppointmentState, DueDate, Program, covered
 
@@ -175,8 +176,8 @@ def record_completion(*, appointment: Appointment) -> DueDate:
 EARLIEST_START = date(2000, 1, 1)
 
 
-@transaction.atomic
-def save_program(*, program: Program) -> Program:
+@audited("checkins:program", agency="program.agency")
+def save_program(*, program: Program, actor: User) -> Program:
     """The start date decides how a starting force is spread, so a change recomputes."""
     program.full_clean()
     latest = add_years(today_in(program.agency), 1)

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, User
+from security.audit import audited
 
 from .. import slots as slotlib
 from ..models import OPEN_STATES, Appointment, AppointmentState, DueDate, RunState, ScheduleRun
@@ -23,7 +23,7 @@ def earliest_day(agency: Agency):
     return today_in(agency) + timedelta(days=agency.policy.checkin_notice_days + PUBLISH_SLACK_DAYS)
 
 
-@transaction.atomic
+@audited("checkins:runs")
 def run_scheduler(
     *, agency: Agency, actor: User | None, horizon_days: int = DEFAULT_HORIZON_DAYS
 ) -> ScheduleRun:
@@ -82,15 +82,15 @@ def _discard(run: ScheduleRun) -> None:
     run.save(update_fields=["state"])
 
 
-@transaction.atomic
-def discard_run(*, run: ScheduleRun) -> None:
+@audited("checkins:run_discard", on="run")
+def discard_run(*, run: ScheduleRun, actor: User | None) -> None:
     if run.state != RunState.DRAFT:
         raise ValidationError("Only a run waiting for review can be discarded.")
     _discard(run)
 
 
-@transaction.atomic
-def publish_run(*, run: ScheduleRun) -> int:
+@audited("checkins:run_publish", on="run")
+def publish_run(*, run: ScheduleRun, actor: User | None) -> int:
     """The proposals become appointments; the daily sweep sends each notice when its day
     comes. A run left so long that its first appointments are now inside the notice period
     cannot be published: run the scheduler again."""

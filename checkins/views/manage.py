@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from agencies import csv_export
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
+from security import audit
 
 from .. import selectors
 from ..forms import DecideMissedForm, DecideRequestForm, ProgramForm, RunForm
@@ -74,7 +75,7 @@ def export(request, agency_slug):
 @requires("checkins.manage")
 def run_list(request, agency_slug):
     form = RunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         ok, run = attempt(
             lambda: runs.run_scheduler(
                 agency=request.agency,
@@ -130,7 +131,7 @@ def run_detail(request, agency_slug, pk):
 @requires("checkins.manage")
 def run_publish(request, agency_slug, pk):
     run = found_or_404(selectors.get_run, agency=request.agency, pk=pk)
-    ok, count = attempt(lambda: runs.publish_run(run=run), request=request)
+    ok, count = attempt(lambda: runs.publish_run(run=run, actor=request.user), request=request)
     if ok:
         messages.success(
             request,
@@ -144,7 +145,7 @@ def run_publish(request, agency_slug, pk):
 @requires("checkins.manage")
 def run_discard(request, agency_slug, pk):
     run = found_or_404(selectors.get_run, agency=request.agency, pk=pk)
-    ok, _ = attempt(lambda: runs.discard_run(run=run), request=request)
+    ok, _ = attempt(lambda: runs.discard_run(run=run, actor=request.user), request=request)
     if ok:
         messages.success(request, "The run was discarded; its slots are free again.")
     return redirect("checkins:runs", agency_slug=agency_slug)
@@ -180,7 +181,7 @@ def requests(request, agency_slug):
 def _decide(request, form, act, done: str):
     """A decision form of the requests page: the service's refusal or the form's errors
     become messages on that page, and nothing changes."""
-    if form.is_valid():
+    if audit.form_valid(request, form):
         ok, _ = attempt(lambda: act(form.cleaned_data), request=request)
         if ok:
             messages.success(request, done)
@@ -240,8 +241,8 @@ def program(request, agency_slug):
     agency = request.agency
     current = current_program(agency=agency)
     form = ProgramForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        ok, _ = attempt(lambda: save_program(program=form.instance), form=form)
+    if request.method == "POST" and audit.form_valid(request, form):
+        ok, _ = attempt(lambda: save_program(program=form.instance, actor=request.user), form=form)
         if ok:
             messages.success(request, "Saved; due dates were recomputed.")
             return redirect("checkins:program", agency_slug=agency_slug)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
+from security import audit
 
 from .. import selectors
 from ..forms import ExplanationForm, ReasonForm
@@ -55,7 +56,7 @@ def mine(request, agency_slug):
 
 def _send(request, form, act, field: str, done: str, **page_forms):
     """The officer's To/From: a refusal (too late, already sent) shows on the form."""
-    if form.is_valid():
+    if audit.form_valid(request, form):
         ok, _ = attempt(lambda: act(form.cleaned_data[field]), form=form, field=field)
         if ok:
             messages.success(request, done)

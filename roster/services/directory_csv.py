@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
 from agencies import csv_export
 from agencies.choices import MemberClass
@@ -20,6 +19,7 @@ from agencies.models import Agency, User
 from roster import dates
 from roster.models import DirectoryImport, Person
 from roster.models.people import FLAG_FIELDS
+from security.audit import audited
 
 from .people import apply_flag_changes, due_dates_follow
 
@@ -79,6 +79,14 @@ class ImportPlan:
     @property
     def clean(self) -> bool:
         return not self.errors
+
+
+class ImportRefused(ValidationError):
+    """A file with a row that cannot be imported: nothing is written, and `plan` says why."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(f"{len(plan.errors)} problem(s) in the file; nothing was imported.")
+        self.plan = plan
 
 
 def export_rows(*, agency: Agency) -> Iterator[list]:
@@ -281,6 +289,19 @@ def _date(value: str) -> date | None:
     return None
 
 
+@audited("roster:people_import")
+def upload_import(
+    *, agency: Agency, actor: User, filename: str, raw: bytes
+) -> tuple[ImportPlan, DirectoryImport]:
+    """An uploaded file, every row checked: staged to be confirmed when all are clean, refused
+    (ImportRefused, with the plan) otherwise."""
+    text = decode(raw)
+    plan = plan_import(agency=agency, text=text)
+    if not plan.clean:
+        raise ImportRefused(plan)
+    return plan, stage_import(agency=agency, user=actor, filename=filename, text=text)
+
+
 def stage_import(*, agency: Agency, user: User, filename: str, text: str) -> DirectoryImport:
     # One waiting upload per coordinator: a new one replaces the last.
     DirectoryImport.objects.for_agency(agency).filter(uploaded_by=user).delete()
@@ -289,13 +310,14 @@ def stage_import(*, agency: Agency, user: User, filename: str, text: str) -> Dir
     )
 
 
-@transaction.atomic
+@audited("roster:people_import_confirm", on="staged")
 def apply_import(*, staged: DirectoryImport, actor: User) -> ImportPlan:
-    """Re-check the staged file and write it whole; refuse it whole if anything is wrong now."""
+    """Re-check the staged file and write it whole; refuse it whole (ImportRefused) if anything
+    is wrong now."""
     agency = staged.agency
     plan = plan_import(agency=agency, text=staged.content)
     if not plan.clean:
-        return plan
+        raise ImportRefused(plan)
     existing = {p.employee_number: p for p in Person.objects.for_agency(agency)}
     before = {number: set(p.flags()) for number, p in existing.items()}
     hired = {number: p.hire_date for number, p in existing.items()}

@@ -3,7 +3,6 @@
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from agencies import clock
@@ -11,6 +10,7 @@ from agencies.models import User
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer
+from security.audit import audited
 
 MAX_SHIFT = timedelta(days=7)
 MAX_REPEAT_WEEKS = 26
@@ -28,7 +28,7 @@ def span(starts: datetime, ends: datetime) -> str:
     return f"{a:%a %b} {a.day} {a:%H:%M} to {b:%a %b} {b.day} {b:%H:%M}"
 
 
-@transaction.atomic
+@audited("roster:schedule", agency="peer.agency")
 def add_shifts(
     *,
     peer: Peer,
@@ -84,10 +84,12 @@ def add_shifts(
     return shifts
 
 
-def delete_shift(*, shift: OnCallShift) -> None:
+@audited("roster:shift_delete", on="shift")
+def delete_shift(*, shift: OnCallShift, actor: User) -> None:
     shift.delete()
 
 
+@audited("roster:me", agency="peer.agency", actor="peer.person.user")
 def set_availability(*, peer: Peer, unavailable_until: datetime | None) -> Peer:
     """None means available now."""
     if unavailable_until is not None and unavailable_until <= timezone.now():

@@ -9,11 +9,13 @@ from agencies.selectors import members_who_may
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Peer, PeerStatusChange, Person
+from security.audit import audited
 
 # Peers in these statuses are taken off call-outs when a disqualifying flag appears.
 _ON_TEAM = {PeerStatus.ACTIVE, PeerStatus.IN_TRAINING}
 
 
+@audited("roster:person", on="person", new="roster:person_new")
 def save_person(*, person: Person, actor: User | None, previous_flags: set[str]) -> Person:
     """Save a directory entry; a newly gained disqualifying flag takes the peer off call-outs."""
     person.full_clean()

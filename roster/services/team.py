@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 
 from agencies import clock
@@ -14,6 +13,7 @@ from agencies.selectors import role_title
 from roster import dates, eligibility
 from roster.choices import Decision, PeerStatus
 from roster.models import Application, Peer, PeerStatusChange, Person, TrainingMemo, TrainingRecord
+from security.audit import audited
 
 from .people import sync_peer_role
 
@@ -43,7 +43,7 @@ def _set_status(peer: Peer, status: str, *, event: str, actor: User | None, reas
     return peer
 
 
-@transaction.atomic
+@audited("roster:application_new", agency="person.agency")
 def submit_application(
     *,
     person: Person,
@@ -73,7 +73,7 @@ def submit_application(
     )
 
 
-@transaction.atomic
+@audited("roster:application_interview", on="application")
 def record_interview(
     *, application: Application, held_on: date, passed: bool, actor: User
 ) -> Application:
@@ -109,7 +109,7 @@ def blocking_reasons(application: Application) -> list[str]:
     return reasons
 
 
-@transaction.atomic
+@audited("roster:application_decide", on="application")
 def decide_application(
     *, application: Application, approve: bool, actor: User, roles: frozenset[str], reason: str = ""
 ) -> Application:
@@ -141,7 +141,7 @@ def decide_application(
     return application
 
 
-@transaction.atomic
+@audited("roster:peer_agreement", on="peer")
 def record_agreement(*, peer: Peer, signed_on: date, kept_by: str, actor: User) -> Peer:
     dates.AGREEMENT_DATE.check(signed_on, field="signed_on")
     peer.agreement_signed_on = signed_on
@@ -151,7 +151,7 @@ def record_agreement(*, peer: Peer, signed_on: date, kept_by: str, actor: User) 
     return peer
 
 
-@transaction.atomic
+@audited("roster:peer_training", on="peer")
 def add_training(
     *, peer: Peer, held_on: date, topic: str, hours: Decimal, actor: User
 ) -> TrainingRecord:
@@ -253,7 +253,7 @@ def _refusal(peer: Peer, to: str, roles: frozenset[str]) -> str:
     return ""
 
 
-@transaction.atomic
+@audited("roster:peer_status", on="peer")
 def change_status(*, peer: Peer, to: str, actor: User, roles: frozenset[str], reason: str) -> Peer:
     event = TRANSITIONS.get((peer.status, to))
     if event is None:
@@ -278,7 +278,7 @@ def change_status(*, peer: Peer, to: str, actor: User, roles: frozenset[str], re
     return _set_status(peer, to, event=event, actor=actor, reason=reason.strip())
 
 
-@transaction.atomic
+@audited("roster:peer_restore", on="peer")
 def restore_callouts(*, peer: Peer, actor: User) -> Peer:
     policy = peer.agency.policy
     still = [f for f in peer.person.flags() if f in policy.callout_blocking_flags()]
@@ -293,7 +293,7 @@ def restore_callouts(*, peer: Peer, actor: User) -> Peer:
     return peer
 
 
-@transaction.atomic
+@audited("roster:peer_memo", on="peer")
 def submit_memo(*, peer: Peer, missed_on: date, actor: User) -> TrainingMemo:
     dates.MISSED_TRAINING_DATE.check(missed_on, field="missed_on")
     memo = TrainingMemo.objects.create(
@@ -303,7 +303,7 @@ def submit_memo(*, peer: Peer, missed_on: date, actor: User) -> TrainingMemo:
     return memo
 
 
-@transaction.atomic
+@audited("roster:memo_decide", on="memo")
 def decide_memo(*, memo: TrainingMemo, approve: bool, actor: User) -> TrainingMemo:
     if memo.decision != Decision.PENDING:
         raise ValidationError("This memo has already been decided.")
@@ -316,7 +316,7 @@ def decide_memo(*, memo: TrainingMemo, approve: bool, actor: User) -> TrainingMe
     return memo
 
 
-@transaction.atomic
+@audited("roster:peer_role", on="peer")
 def set_team_role(*, peer: Peer, team_role, station: str, actor: User) -> Peer:
     if team_role is not None and team_role.agency_id != peer.agency_id:
         raise ValidationError("Unknown team role.")

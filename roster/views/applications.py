@@ -9,6 +9,7 @@ from roster import eligibility, selectors
 from roster.forms import ApplicationForm, DecisionForm, InterviewForm
 from roster.models import Application, Person
 from roster.services import team as team_services
+from security import audit
 
 
 @requires("application.view")
@@ -26,7 +27,7 @@ def application_new(request, agency_slug):
     form = ApplicationForm(
         request.POST or None, initial={"submitted_on": clock.today(request.agency)}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         data = form.cleaned_data
         person = (
             Person.objects.for_agency(request.agency)
@@ -35,6 +36,7 @@ def application_new(request, agency_slug):
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")
+            audit.page_refused(request)
         else:
             ok, application = attempt(
                 lambda: team_services.submit_application(
@@ -81,7 +83,7 @@ def application_detail(request, agency_slug, pk):
 def application_interview(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = InterviewForm(request.POST)
-    if form.is_valid():
+    if audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: team_services.record_interview(
                 application=application, actor=request.user, **form.cleaned_data
@@ -100,7 +102,7 @@ def application_interview(request, agency_slug, pk):
 def application_decide(request, agency_slug, pk):
     application = found_or_404(selectors.get_application, agency=request.agency, pk=pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
+    if audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: team_services.decide_application(
                 application=application,

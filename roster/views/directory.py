@@ -12,7 +12,7 @@ from roster.forms import ImportForm, PersonForm
 from roster.models import DirectoryImport, Person
 from roster.services import directory_csv
 from roster.services.people import save_person
-from security.models import Outcome
+from security import audit
 
 
 @requires("directory.manage")
@@ -33,7 +33,7 @@ def person_edit(request, agency_slug, pk=None):
     )
     previous = set(person.flags()) if pk else set()
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         form.instance.commanding_officer = form.commanding_officer
         ok, _ = attempt(
             lambda: save_person(person=form.instance, actor=request.user, previous_flags=previous),
@@ -57,21 +57,19 @@ def import_people(request, agency_slug):
     """Upload: every row is checked and the preview shown; nothing is written until confirmed."""
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = staged = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         upload = form.cleaned_data["file"]
         try:
-            text = directory_csv.decode(upload.read(directory_csv.MAX_BYTES + 1))
+            plan, staged = directory_csv.upload_import(
+                agency=request.agency,
+                actor=request.user,
+                filename=upload.name,
+                raw=upload.read(directory_csv.MAX_BYTES + 1),
+            )
+        except directory_csv.ImportRefused as refused:
+            plan = refused.plan
         except ValidationError as exc:
             form.add_error("file", exc)
-        else:
-            plan = directory_csv.plan_import(agency=request.agency, text=text)
-            if plan.clean:
-                staged = directory_csv.stage_import(
-                    agency=request.agency, user=request.user, filename=upload.name, text=text
-                )
-                # A clean file is staged: the page that shows its plan is a success, not a
-                # form returned with errors (security/middleware.py's audit reads this).
-                request.audit_outcome = Outcome.DONE
     return render(
         request,
         "roster/import.html",
@@ -88,13 +86,14 @@ def import_confirm(request, agency_slug, pk):
         ),
         pk=pk,
     )
-    plan = directory_csv.apply_import(staged=staged, actor=request.user)
-    if not plan.clean:
+    try:
+        plan = directory_csv.apply_import(staged=staged, actor=request.user)
+    except directory_csv.ImportRefused as refused:
         messages.error(request, "The directory changed since the preview; nothing was imported.")
         return render(
             request,
             "roster/import.html",
-            {"form": ImportForm(), "plan": plan, "columns": directory_csv.column_help()},
+            {"form": ImportForm(), "plan": refused.plan, "columns": directory_csv.column_help()},
         )
     messages.success(
         request,

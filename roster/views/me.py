@@ -9,6 +9,7 @@ from agencies.shortcuts import attempt
 from roster import panels, selectors
 from roster.forms import AvailabilityForm
 from roster.services import oncall
+from security import audit
 
 
 @requires("peer.self")
@@ -22,7 +23,7 @@ def me(request, agency_slug):
         request.POST or None,
         initial={"available": "yes" if available else "no", "until": peer.unavailable_until},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         until = None if form.cleaned_data["available"] else form.cleaned_data["until"]
         if until is not None and timezone.is_naive(until):
             until = clock.as_local(request.agency, until)

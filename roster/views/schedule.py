@@ -14,6 +14,7 @@ from roster.choices import PeerStatus
 from roster.forms import ShiftForm
 from roster.models import OnCallShift, Peer
 from roster.services import oncall
+from security import audit
 
 HORIZON_DAYS = 14
 MAX_OVERLAP_MESSAGES = 5
@@ -34,7 +35,7 @@ def schedule(request, agency_slug):
         peers=peers,
         initial={"start_day": clock.today(request.agency), "repeat_weeks": 1},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         data = form.cleaned_data
         peer = next(p for p in peers if str(p.pk) == data["peer"])
         ok, made = attempt(
@@ -88,6 +89,6 @@ def schedule(request, agency_slug):
 @requires("schedule.manage")
 def shift_delete(request, agency_slug, pk):
     shift = found_or_404(selectors.get_shift, agency=request.agency, pk=pk)
-    oncall.delete_shift(shift=shift)
+    oncall.delete_shift(shift=shift, actor=request.user)
     messages.success(request, "Shift removed.")
     return redirect("roster:schedule", agency_slug=agency_slug)

@@ -20,6 +20,7 @@ from roster.forms import (
 )
 from roster.services import team as team_services
 from roster.services.team import activation_blockers, allowed_moves
+from security import audit
 
 
 @requires("roster.manage")
@@ -90,7 +91,7 @@ def peer_detail(request, agency_slug, pk):
 def _peer_action(request, pk, form_name, form, apply):
     """Validate a form of the peer page, run the service, and report in plain words."""
     peer = found_or_404(selectors.get_peer, agency=request.agency, pk=pk)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "Nothing was changed: please correct the form below.")
         return _peer_page(request, peer, **{form_name: form})
     ok, done = attempt(lambda: apply(peer, form.cleaned_data), request=request)
@@ -180,6 +181,7 @@ def memo_decide(request, agency_slug, pk):
     approve = request.POST.get("decision") == "approve"
     if request.POST.get("decision") not in {"approve", "deny"}:
         messages.error(request, "Choose approve or deny.")
+        audit.page_refused(request)
     else:
         ok, _ = attempt(
             lambda: team_services.decide_memo(memo=memo, approve=approve, actor=request.user),

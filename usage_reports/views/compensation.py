@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencies.decorators import requires
+from security import audit
 
 from .. import compensation as selectors
 from .. import periods, services
@@ -77,9 +78,10 @@ def approve(request, agency_slug):
     decline = request.POST.get("decision") == "decline"
     if not ids:
         messages.error(request, f"Tick the consults to {'decline' if decline else 'approve'}.")
+        audit.page_refused(request)
     else:
         done = services.approve_compensation(
-            agency=request.agency, report_ids=ids, approve=not decline
+            agency=request.agency, report_ids=ids, approve=not decline, actor=request.user
         )
         word = "declined" if decline else "approved"
         messages.success(request, f"{done} off-duty consult(s) {word} for compensation.")
@@ -91,7 +93,7 @@ def approve(request, agency_slug):
 def record_day_off(request, agency_slug):
     period = periods.parse(request.POST.get("period"), request.agency)
     form = DayOffForm(request.POST, agency=request.agency, period=period)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
@@ -114,7 +116,7 @@ def record_day_off(request, agency_slug):
 @requires("compensation.view")
 def remove_day_off(request, agency_slug, pk):
     try:
-        taken_on = services.remove_day_off(agency=request.agency, day_off_id=pk)
+        taken_on = services.remove_day_off(agency=request.agency, day_off_id=pk, actor=request.user)
     except DayOff.DoesNotExist:
         raise Http404("No such day off in this agency.") from None
     messages.success(request, f"Day off of {taken_on:%B %-d, %Y} removed.")

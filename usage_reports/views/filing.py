@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster.selectors import peer_of_user
+from security import audit
 
 from .. import selectors, services
 from ..forms import FileUsageForm, UsageForm
@@ -28,7 +29,7 @@ def _peer(request):
 def file_report(request, agency_slug):
     peer = _peer(request)
     form = FileUsageForm(request.POST or None, agency=request.agency, peer=peer)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         days = form.cleaned_data.get("follow_up_days")
         ok, _ = attempt(
             lambda: services.file_report(
@@ -69,6 +70,8 @@ def edit_report(request, agency_slug, pk):
     peer, report = _own(request, pk)
     if not services.may_correct(report, peer):
         messages.error(request, "A usage form can be corrected for 7 days after filing.")
+        if request.method == "POST":
+            audit.page_refused(request)
         return redirect("usage_reports:mine", agency_slug=agency_slug)
     initial = {
         "served_at": timezone.localtime(report.served_at).strftime("%Y-%m-%dT%H:%M"),
@@ -80,7 +83,7 @@ def edit_report(request, agency_slug, pk):
         "activation": report.activation_id,
     }
     form = UsageForm(request.POST or None, initial=initial, agency=request.agency, peer=peer)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and audit.form_valid(request, form):
         ok, _ = attempt(
             lambda: services.correct_report(report=report, peer=peer, **form.values()), form=form
         )
