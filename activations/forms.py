@@ -1,15 +1,14 @@
 from django import forms
 
 from agencies import clock
-from agencies.models import IncidentType
-from agencies.selectors import incident_types_for
-from roster.models import Peer
+from agencies.selectors import incident_types_for, partner_agency_choices
+from roster.selectors import active_peers
 
-from .selectors import areas_for, involved_choices
+from .selectors import areas_for
 
 
 class ActivationForm(forms.Form):
-    incident_type = forms.ModelChoiceField(queryset=IncidentType.objects.none())
+    incident_type = forms.ModelChoiceField(queryset=None)
     occurred_at = forms.DateTimeField(
         label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -36,7 +35,7 @@ class ActivationForm(forms.Form):
         required=False, label="The member gave express permission (where the type needs it)"
     )
     involved = forms.ModelMultipleChoiceField(
-        queryset=Peer.objects.none(),
+        queryset=None,
         required=False,
         label="Peers involved in the incident (they will not be called)",
         widget=forms.CheckboxSelectMultiple,
@@ -62,7 +61,7 @@ class ActivationForm(forms.Form):
         self.fields["area"].choices = [("", "Choose the general area"), *((a, a) for a in areas)]
         # An agency that has emptied its list can still activate; the messages then say no area.
         self.fields["area"].required = bool(areas)
-        self.fields["involved"].queryset = involved_choices(agency=agency)
+        self.fields["involved"].queryset = active_peers(agency=agency)
         self.fields["involved"].label_from_instance = lambda p: p.person.full_name
         limit = policy.max_peers_per_activation
         self.fields["peers_needed"].initial = min(2, limit) if limit else 2
@@ -84,11 +83,9 @@ class AskPartnerForm(forms.Form):
     partner = forms.ModelChoiceField(queryset=None, label="Partner agency")
     count = forms.IntegerField(min_value=1, max_value=10, initial=1, label="Peers")
 
-    def __init__(self, *args, partners, **kwargs):
+    def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        from agencies.models import Agency
-
-        self.fields["partner"].queryset = Agency.objects.filter(pk__in=[p.pk for p in partners])
+        self.fields["partner"].queryset = partner_agency_choices(agency=agency)
 
 
 class OutreachForm(forms.Form):

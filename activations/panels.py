@@ -1,13 +1,9 @@
 from roster.panels import register
 
-from .models import CallOut, CallState
+from .selectors import accepted_calls
 
 
 @register
 def accepted_assignments(peer):
-    calls = (
-        CallOut.objects.filter(peer=peer, state=CallState.ACCEPTED)
-        .select_related("activation__incident_type", "activation__agency")
-        .order_by("-responded_at")[:10]
-    )
+    calls = accepted_calls(peer=peer)[:10]
     return ("My assignments", "activations/_assignments.html", {"calls": list(calls)})

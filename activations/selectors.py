@@ -1,9 +1,11 @@
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from agencies.models import Agency, Policy
 from roster.models import Peer
 
-from .models import Activation, CallOut, CallState, Status
+from .models import Activation, CallOut, CallState, OutreachCount, Status
 
 
 def areas_for(*, policy: Policy) -> list[str]:
@@ -49,12 +51,32 @@ def call_details(*, call: CallOut) -> dict | None:
     }
 
 
-def involved_choices(*, agency: Agency) -> QuerySet[Peer]:
+def callout_for_link(*, agency: Agency, pk: int) -> CallOut | None:
+    """The call-out a peer's signed link names, with what its page shows."""
     return (
-        Peer.objects.for_agency(agency)
-        .filter(status="active")
-        .select_related("person")
-        .order_by("person__last_name")
+        CallOut.objects.for_agency(agency)
+        .select_related("activation__incident_type", "peer__person")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def accepted_calls(*, peer: Peer) -> QuerySet[CallOut]:
+    """The call-outs a peer accepted, newest answer first: a partner agency's among them."""
+    return (
+        CallOut.objects.filter(peer=peer, state=CallState.ACCEPTED)
+        .select_related("activation__incident_type", "activation__agency")
+        .order_by("-responded_at")
+    )
+
+
+def activations_accepted_by(*, agency: Agency, peer: Peer, since: datetime) -> QuerySet[Activation]:
+    """This agency's activations opened since then in which the peer accepted a call-out."""
+    return (
+        Activation.objects.for_agency(agency)
+        .filter(callouts__peer=peer, callouts__state=CallState.ACCEPTED, opened_at__gte=since)
+        .select_related("incident_type")
+        .distinct()
     )
 
 
@@ -76,7 +98,12 @@ def get_partner_request(*, agency: Agency, pk: int):
     return partner_requests(agency=agency).get(pk=pk)
 
 
-def outreach_on_the_way(agency: Agency) -> int:
+def outreach_counts(*, agency: Agency) -> QuerySet[OutreachCount]:
+    """The monthly counts of contact cards sent, newest month first."""
+    return OutreachCount.objects.for_agency(agency).order_by("-month", "reason")
+
+
+def outreach_on_the_way(*, agency: Agency) -> int:
     """Contact cards queued but not yet sent: the monthly count takes them in once they go."""
     from notifications.models import Message, State
 

@@ -8,16 +8,14 @@ from django.views.decorators.http import require_POST
 
 from agencies import tenant_db
 from agencies.decorators import requires
-from agencies.models import Agency
-from agencies.selectors import partner_agencies, role_title
+from agencies.selectors import agency_by_slug, partner_agencies, role_title
 from agencies.shortcuts import attempt, found_or_404
-from roster.models import Person
+from roster.selectors import person_by_number
 from security import audit
 from security.models import Outcome
 
 from . import selectors, tokens
 from .forms import ActivationForm, AddPeersForm, AskPartnerForm, ExternalTeamForm, OutreachForm
-from .models import CallOut, OutreachCount
 from .services import activation as service
 from .services import outreach as outreach_service
 from .services import partners
@@ -106,7 +104,7 @@ def activation_detail(request, agency_slug, pk):
     context.update(
         add_form=AddPeersForm(),
         external_form=ExternalTeamForm(initial={"consulted": request.policy.external_team_consult}),
-        ask_form=AskPartnerForm(partners=partners_) if partners_ else None,
+        ask_form=AskPartnerForm(agency=request.agency) if partners_ else None,
     )
     return render(request, "activations/detail.html", context)
 
@@ -204,7 +202,7 @@ def respond(request, slug, token):
         return _link_problem(request, "expired")
     except signing.BadSignature:
         return _link_problem(request, "invalid")
-    agency = Agency.objects.filter(slug=slug).first()
+    agency = agency_by_slug(slug=slug)
     if agency is None or agency.pk != agency_id:
         return _link_problem(request, "wrong_agency")
     # No sign-in, so no middleware scope: the signed link names the agency.
@@ -213,12 +211,7 @@ def respond(request, slug, token):
 
 
 def _respond(request, agency, callout_id):
-    call = (
-        CallOut.objects.for_agency(agency)
-        .select_related("activation__incident_type", "peer__person")
-        .filter(pk=callout_id)
-        .first()
-    )
+    call = selectors.callout_for_link(agency=agency, pk=callout_id)
     if call is None:
         return _link_problem(request, "invalid")
     outcome = ""
@@ -228,7 +221,7 @@ def _respond(request, agency, callout_id):
             outcome = "bad_answer"
         else:
             outcome = respond_service(callout=call, accept=choice == "accept")
-            call.refresh_from_db()
+            call = selectors.callout_for_link(agency=agency, pk=callout_id)
     return render(
         request,
         "activations/respond.html",
@@ -250,7 +243,7 @@ def _link_problem(request, reason: str):
 @requires("activation.manage")
 def ask_partner(request, agency_slug, pk):
     _get(request, pk)  # another agency's activation is a 404 before anything else
-    form = AskPartnerForm(request.POST, partners=partner_agencies(agency=request.agency))
+    form = AskPartnerForm(request.POST, agency=request.agency)
     if not audit.form_valid(request, form):
         messages.error(request, "Choose a partner agency and a number of peers from 1 to 10.")
         return redirect("activations:detail", agency_slug=agency_slug, pk=pk)
@@ -314,10 +307,8 @@ def outreach(request, agency_slug):
         raise Http404("This agency's policy has no outreach.")
     form = OutreachForm(request.POST or None, reasons=reasons)
     if request.method == "POST" and audit.form_valid(request, form):
-        person = (
-            Person.objects.for_agency(request.agency)
-            .filter(employee_number=form.cleaned_data["employee_number"].strip())
-            .first()
+        person = person_by_number(
+            agency=request.agency, employee_number=form.cleaned_data["employee_number"]
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")
@@ -335,7 +326,7 @@ def outreach(request, agency_slug):
             if ok:
                 messages.success(request, "The contact card is on its way. Only the count is kept.")
                 return redirect("activations:outreach", agency_slug=agency_slug)
-    counts = OutreachCount.objects.for_agency(request.agency).order_by("-month", "reason")[:60]
+    counts = selectors.outreach_counts(agency=request.agency)[:60]
     labels = dict(reasons)
     return render(
         request,
@@ -343,6 +334,6 @@ def outreach(request, agency_slug):
         {
             "form": form,
             "counts": [(c, labels.get(c.reason, c.reason)) for c in counts],
-            "on_the_way": selectors.outreach_on_the_way(request.agency),
+            "on_the_way": selectors.outreach_on_the_way(agency=request.agency),
         },
     )

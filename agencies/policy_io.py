@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .models import Agency, IncidentType, InterventionType, Policy, Resource, TeamRole
+from .selectors import active_entries, resources_for
 
 # Fields of Policy that are not part of the document.
 _INTERNAL = {"id", "agency", "sources", "updated_at"}
@@ -59,11 +60,10 @@ def policy_to_dict(policy: Policy, *, with_sources: bool = True) -> dict[str, An
     for key, model in LIST_MODELS.items():
         data[key] = [
             {f.name: getattr(item, f.name) for f in list_item_fields(model)}
-            for item in model.objects.for_agency(agency).filter(active=True)
+            for item in active_entries(agency=agency, model=model)
         ]
     data["resources"] = [
-        {name: getattr(r, name) for name in RESOURCE_FIELDS}
-        for r in Resource.objects.for_agency(agency)
+        {name: getattr(r, name) for name in RESOURCE_FIELDS} for r in resources_for(agency=agency)
     ]
     if with_sources:
         data["sources"] = dict(policy.sources)

@@ -11,6 +11,7 @@ from .models import (
     Resource,
     TeamRole,
 )
+from .models.policy import PolicyListItem
 from .permissions import roles_for
 
 
@@ -25,6 +26,10 @@ def agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, frozens
     if not rows:
         return None, frozenset()
     return rows[0].agency, frozenset(m.role for m in rows)
+
+
+def agency_by_slug(*, slug: str) -> Agency | None:
+    return Agency.objects.filter(slug=slug).first()
 
 
 def agencies_for_user(*, user_id: int) -> list[tuple[Agency, list[str]]]:
@@ -51,16 +56,22 @@ def get_resource(*, agency: Agency, pk: int) -> Resource:
     return Resource.objects.for_agency(agency).get(pk=pk)
 
 
+def active_entries(*, agency: Agency, model: type[PolicyListItem]) -> QuerySet:
+    """The entries of one of the policy's lists the agency still offers; retired ones stay
+    only for the records that name them."""
+    return model.objects.for_agency(agency).filter(active=True)
+
+
 def incident_types_for(*, agency: Agency) -> QuerySet[IncidentType]:
-    return IncidentType.objects.for_agency(agency).filter(active=True)
+    return active_entries(agency=agency, model=IncidentType)
 
 
 def intervention_types_for(*, agency: Agency) -> QuerySet[InterventionType]:
-    return InterventionType.objects.for_agency(agency).filter(active=True)
+    return active_entries(agency=agency, model=InterventionType)
 
 
 def team_roles_for(*, agency: Agency) -> QuerySet[TeamRole]:
-    return TeamRole.objects.for_agency(agency).filter(active=True)
+    return active_entries(agency=agency, model=TeamRole)
 
 
 def members_who_may(*, agency: Agency, action: str) -> QuerySet[Membership]:
@@ -94,7 +105,19 @@ def get_partnership(*, agency: Agency, pk: int) -> Partnership:
     return partnerships_of(agency=agency).get(pk=pk)
 
 
+def _accepted(agency: Agency) -> QuerySet[Partnership]:
+    return partnerships_of(agency=agency).filter(accepted_at__isnull=False)
+
+
 def partner_agencies(*, agency: Agency) -> list[Agency]:
     """Agencies in an accepted partnership with this one."""
-    rows = partnerships_of(agency=agency).filter(accepted_at__isnull=False)
-    return [p.partner if p.proposer_id == agency.pk else p.proposer for p in rows]
+    return [p.partner if p.proposer_id == agency.pk else p.proposer for p in _accepted(agency)]
+
+
+def partner_agency_choices(*, agency: Agency) -> QuerySet[Agency]:
+    """The same agencies as `partner_agencies`, as a queryset a form can offer and check a
+    choice against (an agency never partners itself)."""
+    accepted = _accepted(agency)
+    return Agency.objects.filter(
+        Q(pk__in=accepted.values("proposer")) | Q(pk__in=accepted.values("partner"))
+    ).exclude(pk=agency.pk)

@@ -78,7 +78,7 @@ def policy_summary(request, agency_slug):
     lists = []
     for key, model in LIST_MODELS.items():
         names = [f.name for f in list_item_fields(model) if f.name not in {"code", "source"}]
-        items = model.objects.for_agency(request.agency).filter(active=True)
+        items = selectors.active_entries(agency=request.agency, model=model)
         lists.append((LIST_FORMS[key][0], key, names, items, policy.sources.get(key, "")))
     return render(
         request,
@@ -119,7 +119,7 @@ def settings_list(request, agency_slug, key):
     fields = list(form_class.base_fields)
     initial = [
         {name: getattr(obj, name) for name in fields}
-        for obj in model.objects.for_agency(request.agency).filter(active=True)
+        for obj in selectors.active_entries(agency=request.agency, model=model)
     ]
     formset_class = list_formset(key)
     formset = formset_class(request.POST or None, initial=initial, prefix=key)

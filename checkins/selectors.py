@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from agencies import clock
@@ -20,6 +20,7 @@ from .models import (
     DueDate,
     Location,
     MissedCheckin,
+    ProviderContract,
     RequestState,
     RescheduleRequest,
     RunState,
@@ -53,6 +54,41 @@ def get_missed(*, agency: Agency, pk: int) -> MissedCheckin:
 
 def own_person(*, agency: Agency, user: User) -> Person | None:
     return Person.objects.for_agency(agency).filter(user=user).first()
+
+
+def own_upcoming(*, agency: Agency, person: Person) -> Appointment | None:
+    """The officer's scheduled appointment, with its place."""
+    return (
+        Appointment.objects.for_agency(agency)
+        .filter(person=person, state=AppointmentState.SCHEDULED)
+        .select_related("location")
+        .first()
+    )
+
+
+def pending_request_of(*, appointment: Appointment) -> RescheduleRequest | None:
+    """The officer's request for a new date of this appointment still awaiting a decision."""
+    return appointment.reschedule_requests.filter(state=RequestState.PENDING).first()
+
+
+def own_unexplained(*, agency: Agency, person: Person) -> MissedCheckin | None:
+    """A missed appointment of the officer's not explained yet."""
+    return (
+        MissedCheckin.objects.for_agency(agency)
+        .filter(appointment__person=person, explained_at__isnull=True)
+        .select_related("appointment")
+        .first()
+    )
+
+
+def own_history(*, agency: Agency, person: Person) -> QuerySet[Appointment]:
+    """The officer's appointments that came to an end (kept, missed, cancelled), newest first."""
+    return (
+        Appointment.objects.for_agency(agency)
+        .filter(person=person)
+        .exclude(state__in=[AppointmentState.SCHEDULED, AppointmentState.PROPOSED])
+        .order_by("-starts_at")
+    )
 
 
 def own_due(*, agency: Agency, person: Person, today: date) -> DueDate | None:
@@ -185,6 +221,15 @@ def runs(*, agency: Agency) -> QuerySet[ScheduleRun]:
     )
 
 
+def proposals_of(*, run: ScheduleRun) -> QuerySet[Appointment]:
+    """The appointments a run proposed (or published), in time order, with who and where."""
+    return run.appointments.select_related("person", "location").order_by("starts_at", "pk")
+
+
+def proposal_count(*, run: ScheduleRun) -> int:
+    return run.appointments.count()
+
+
 def run_weeks(*, run: ScheduleRun) -> list[dict]:
     """How many proposals each week holds: the coordinator sees whether the load is even."""
     return list(
@@ -222,6 +267,23 @@ def missed_to_decide(*, agency: Agency) -> QuerySet[MissedCheckin]:
         MissedCheckin.objects.for_agency(agency)
         .filter(decided_at__isnull=True)
         .select_related("appointment__person", "appointment__location")
+    )
+
+
+def active_contracts(*, agency: Agency) -> QuerySet[ProviderContract]:
+    """The agency's providers under an active contract, each with the locations its officers
+    may use, their hours and the provider's closed dates."""
+    return (
+        ProviderContract.objects.for_agency(agency)
+        .filter(active=True)
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch(
+                "provider__locations",
+                queryset=Location.objects.usable_by(agency).prefetch_related("hours"),
+            ),
+            "provider__closed_dates",
+        )
     )
 
 

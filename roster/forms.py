@@ -1,10 +1,10 @@
 from django import forms
 
-from agencies.models import TeamRole
 from agencies.selectors import team_roles_for
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Person
+from roster.selectors import person_by_number
 
 
 class PersonForm(forms.ModelForm):
@@ -35,10 +35,8 @@ class PersonForm(forms.ModelForm):
 
     def clean_employee_number(self):
         number = self.cleaned_data["employee_number"].strip()
-        taken = Person.objects.for_agency(self.instance.agency).filter(employee_number=number)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
+        holder = person_by_number(agency=self.instance.agency, employee_number=number)
+        if holder is not None and holder.pk != self.instance.pk:
             raise forms.ValidationError("Another person already has this employee number.")
         return number
 
@@ -47,9 +45,7 @@ class PersonForm(forms.ModelForm):
         if not number:
             self.commanding_officer = None
             return ""
-        boss = (
-            Person.objects.for_agency(self.instance.agency).filter(employee_number=number).first()
-        )
+        boss = person_by_number(agency=self.instance.agency, employee_number=number)
         if boss is None or (self.instance.pk and boss.pk == self.instance.pk):
             raise forms.ValidationError("No other person in the directory has that number.")
         self.commanding_officer = boss
@@ -123,7 +119,7 @@ class MemoForm(forms.Form):
 
 
 class TeamRoleForm(forms.Form):
-    team_role = forms.ModelChoiceField(queryset=TeamRole.objects.none(), required=False)
+    team_role = forms.ModelChoiceField(queryset=None, required=False)
     station = forms.CharField(max_length=80, required=False)
 
     def __init__(self, *args, agency, **kwargs):

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
 from agencies.decorators import requires
-from agencies.models import Membership
 from agencies.shortcuts import attempt
 
 from . import audit, lockout, mfa, selectors
@@ -115,12 +114,7 @@ def audit_log(request, agency_slug):
 
 @requires("audit.view")
 def lockouts(request, agency_slug):
-    from axes.models import AccessAttempt
-
-    usernames = Membership.objects.for_agency(request.agency).values_list(
-        "user__username", flat=True
-    )
-    attempts = AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")[:100]
+    attempts = selectors.failed_sign_ins(agency=request.agency)[:100]
     return render(request, "security/lockouts.html", {"attempts": attempts})
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from activations.models import TimeEntry
 from agencies.choices import CompensationBasis
@@ -134,6 +134,16 @@ def pending_approvals(*, agency: Agency, period: periods.Period):
 
 # Who holds a yearly allowance: the team, and anyone who took a day of it this year.
 ON_THE_TEAM = (PeerStatus.ACTIVE, PeerStatus.IN_TRAINING, PeerStatus.INACTIVE)
+
+
+def allowance_holders(*, agency: Agency) -> QuerySet[Peer]:
+    """The team members a day off can be recorded for, by name."""
+    return (
+        Peer.objects.for_agency(agency)
+        .filter(status__in=ON_THE_TEAM)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
 
 
 def days_off(*, agency: Agency, period: periods.Period) -> list[DaysOffRow]:

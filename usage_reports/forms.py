@@ -3,12 +3,12 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from activations.models import Activation, CallState
+from activations.selectors import activations_accepted_by
 from agencies import clock
 from agencies.choices import FieldUse
-from agencies.models import IncidentType, InterventionType
 from agencies.selectors import incident_types_for, intervention_types_for
 
+from .compensation import allowance_holders
 from .models import MAX_MINUTES, ContactMode
 from .services import ASKED, FOLLOW_UP_DAYS, asked
 
@@ -33,16 +33,14 @@ class UsageForm(forms.Form):
             "max_value": f"A contact cannot last more than {MAX_MINUTES // 60} hours.",
         },
     )
-    incident_type = forms.ModelChoiceField(queryset=IncidentType.objects.none())
-    intervention_type = forms.ModelChoiceField(
-        queryset=InterventionType.objects.none(), label="Intervention"
-    )
+    incident_type = forms.ModelChoiceField(queryset=None)
+    intervention_type = forms.ModelChoiceField(queryset=None, label="Intervention")
     contact_mode = forms.ChoiceField(
         choices=ContactMode.choices, widget=forms.RadioSelect, label="Contact"
     )
     on_duty = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, label="You were")
     activation = forms.ModelChoiceField(
-        queryset=Activation.objects.none(),
+        queryset=None,
         required=False,
         label="From an activation",
         empty_label="No, not from an activation",
@@ -66,15 +64,8 @@ class UsageForm(forms.Form):
 
     def _assignments(self, agency, peer) -> None:
         # The activations this peer accepted in the last 60 days.
-        self.fields["activation"].queryset = (
-            Activation.objects.for_agency(agency)
-            .filter(
-                callouts__peer=peer,
-                callouts__state=CallState.ACCEPTED,
-                opened_at__gte=timezone.now() - timedelta(days=60),
-            )
-            .select_related("incident_type")
-            .distinct()
+        self.fields["activation"].queryset = activations_accepted_by(
+            agency=agency, peer=peer, since=timezone.now() - timedelta(days=60)
         )
         self.fields["activation"].label_from_instance = lambda a: (
             f"{a.incident_type.label}, {timezone.localtime(a.occurred_at):%b %d}"
@@ -121,17 +112,8 @@ class DayOffForm(forms.Form):
     period = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, agency, period, **kwargs):
-        from roster.models import Peer
-
-        from .compensation import ON_THE_TEAM
-
         super().__init__(*args, **kwargs)
-        self.fields["peer"].queryset = (
-            Peer.objects.for_agency(agency)
-            .filter(status__in=ON_THE_TEAM)
-            .select_related("person")
-            .order_by("person__last_name", "person__first_name")
-        )
+        self.fields["peer"].queryset = allowance_holders(agency=agency)
         self.fields["peer"].label_from_instance = lambda p: p.person.full_name
         self.fields["peer"].error_messages["invalid_choice"] = "Choose a member of the team."
         self.fields["taken_on"].error_messages["invalid"] = "Enter the day as a date."

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
@@ -16,7 +15,7 @@ from security import audit
 
 from .. import selectors
 from ..forms import DecideMissedForm, DecideRequestForm, ProgramForm, RunForm
-from ..models import DUE_SOON_DAYS, Location, ProviderContract, RunState
+from ..models import DUE_SOON_DAYS, RunState
 from ..services import appointments, runs
 from ..services.due import current_program, save_program, today_in, zone
 
@@ -85,7 +84,7 @@ def run_list(request, agency_slug):
             form=form,
         )
         if ok:
-            proposed = run.appointments.count()
+            proposed = selectors.proposal_count(run=run)
             if proposed:
                 messages.success(
                     request,
@@ -108,9 +107,7 @@ def run_list(request, agency_slug):
 @requires("checkins.manage")
 def run_detail(request, agency_slug, pk):
     run = found_or_404(selectors.get_run, agency=request.agency, pk=pk)
-    proposals = Paginator(
-        run.appointments.select_related("person", "location").order_by("starts_at", "pk"), 50
-    ).get_page(request.GET.get("page"))
+    proposals = Paginator(selectors.proposals_of(run=run), 50).get_page(request.GET.get("page"))
     weeks = selectors.run_weeks(run=run)
     return render(
         request,
@@ -246,16 +243,5 @@ def program(request, agency_slug):
         if ok:
             messages.success(request, "Saved; due dates were recomputed.")
             return redirect("checkins:program", agency_slug=agency_slug)
-    contracts = (
-        ProviderContract.objects.for_agency(agency)
-        .filter(active=True)
-        .select_related("provider")
-        .prefetch_related(
-            Prefetch(
-                "provider__locations",
-                queryset=Location.objects.usable_by(agency).prefetch_related("hours"),
-            ),
-            "provider__closed_dates",
-        )
-    )
+    contracts = selectors.active_contracts(agency=agency)
     return render(request, "checkins/program.html", {"form": form, "contracts": contracts})

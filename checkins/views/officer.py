@@ -11,7 +11,6 @@ from security import audit
 
 from .. import selectors
 from ..forms import ExplanationForm, ReasonForm
-from ..models import Appointment, AppointmentState, MissedCheckin, RequestState
 from ..services import appointments
 from ..services.due import today_in, zone
 
@@ -22,27 +21,14 @@ def _page(request, *, reason_form=None, explanation_form=None):
     context = {"person": person, "tz": zone(agency)}
     if person is not None:
         today = today_in(agency)
-        upcoming = (
-            Appointment.objects.for_agency(agency)
-            .filter(person=person, state=AppointmentState.SCHEDULED)
-            .select_related("location")
-            .first()
-        )
+        upcoming = selectors.own_upcoming(agency=agency, person=person)
         context.update(
             due=selectors.own_due(agency=agency, person=person, today=today),
             upcoming=upcoming,
-            pending=upcoming.reschedule_requests.filter(state=RequestState.PENDING).first()
-            if upcoming
-            else None,
+            pending=selectors.pending_request_of(appointment=upcoming) if upcoming else None,
             days_left=appointments.days_until(upcoming) if upcoming else None,
-            to_explain=MissedCheckin.objects.for_agency(agency)
-            .filter(appointment__person=person, explained_at__isnull=True)
-            .select_related("appointment")
-            .first(),
-            history=Appointment.objects.for_agency(agency)
-            .filter(person=person)
-            .exclude(state__in=[AppointmentState.SCHEDULED, AppointmentState.PROPOSED])
-            .order_by("-starts_at")[:10],
+            to_explain=selectors.own_unexplained(agency=agency, person=person),
+            history=selectors.own_history(agency=agency, person=person)[:10],
             reason_form=reason_form or ReasonForm(),
             explanation_form=explanation_form or ExplanationForm(),
         )

@@ -7,18 +7,13 @@ from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import eligibility, selectors
 from roster.forms import ApplicationForm, DecisionForm, InterviewForm
-from roster.models import Application, Person
 from roster.services import team as team_services
 from security import audit
 
 
 @requires("application.view")
 def application_list(request, agency_slug):
-    applications = (
-        Application.objects.for_agency(request.agency)
-        .select_related("peer__person")
-        .order_by("decision", "-submitted_on")[:200]
-    )
+    applications = selectors.applications_for(agency=request.agency)[:200]
     return render(request, "roster/applications.html", {"applications": applications})
 
 
@@ -29,10 +24,8 @@ def application_new(request, agency_slug):
     )
     if request.method == "POST" and audit.form_valid(request, form):
         data = form.cleaned_data
-        person = (
-            Person.objects.for_agency(request.agency)
-            .filter(employee_number=data["employee_number"].strip())
-            .first()
+        person = selectors.person_by_number(
+            agency=request.agency, employee_number=data["employee_number"]
         )
         if person is None:
             form.add_error("employee_number", "Nobody in the directory has this number.")

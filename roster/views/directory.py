@@ -9,7 +9,7 @@ from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import selectors
 from roster.forms import ImportForm, PersonForm
-from roster.models import DirectoryImport, Person
+from roster.models import Person
 from roster.services import directory_csv
 from roster.services.people import save_person
 from security import audit
@@ -80,12 +80,7 @@ def import_people(request, agency_slug):
 @require_POST
 @requires("directory.manage")
 def import_confirm(request, agency_slug, pk):
-    staged = found_or_404(
-        lambda **kw: DirectoryImport.objects.for_agency(request.agency).get(
-            pk=kw["pk"], uploaded_by=request.user
-        ),
-        pk=pk,
-    )
+    staged = found_or_404(selectors.get_import, agency=request.agency, user=request.user, pk=pk)
     try:
         plan = directory_csv.apply_import(staged=staged, actor=request.user)
     except directory_csv.ImportRefused as refused:

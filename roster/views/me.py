@@ -42,8 +42,8 @@ def me(request, agency_slug):
             "peer": peer,
             "available": available,
             "form": form,
-            "shifts": peer.shifts.not_over(now)[:20],
-            "trainings": peer.trainings.all()[:20],
+            "shifts": selectors.shifts_ahead(peer=peer, now=now)[:20],
+            "trainings": selectors.trainings_of(peer=peer)[:20],
             "panels": panels.for_peer(peer),
         },
     )

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -10,9 +8,7 @@ from agencies import clock
 from agencies.decorators import requires
 from agencies.shortcuts import attempt, found_or_404
 from roster import selectors
-from roster.choices import PeerStatus
 from roster.forms import ShiftForm
-from roster.models import OnCallShift, Peer
 from roster.services import oncall
 from security import audit
 
@@ -24,12 +20,7 @@ MAX_OVERLAP_MESSAGES = 5
 def schedule(request, agency_slug):
     agency = request.agency
     now = timezone.now()
-    peers = list(
-        Peer.objects.for_agency(agency)
-        .filter(status=PeerStatus.ACTIVE)
-        .select_related("person")
-        .order_by("person__last_name")
-    )
+    peers = list(selectors.active_peers(agency=agency))
     form = ShiftForm(
         request.POST or None,
         peers=peers,
@@ -70,12 +61,7 @@ def schedule(request, agency_slug):
                     "shifts; see the schedule.",
                 )
             return redirect("roster:schedule", agency_slug=agency_slug)
-    shifts = (
-        OnCallShift.objects.for_agency(agency)
-        .overlapping(now, now + timedelta(days=HORIZON_DAYS))
-        .with_current(now)
-        .select_related("peer__person")
-    )
+    shifts = selectors.schedule_shifts(agency=agency, now=now, days=HORIZON_DAYS)
     holes, hours = selectors.gaps(agency=agency, policy=request.policy, now=now, days=HORIZON_DAYS)
     return render(
         request,

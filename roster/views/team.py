@@ -56,16 +56,15 @@ def team(request, agency_slug):
 
 
 def _peer_page(request, peer, **forms):
-    history = peer.history.select_related("actor")[:100]
     since_words, since = selectors.status_since(peer=peer)
     context = {
         "peer": peer,
         "since_words": since_words,
         "since": since,
-        "history": history,
-        "trainings": peer.trainings.all()[:50],
-        "memos": peer.memos.all()[:20],
-        "shifts": peer.shifts.not_over(timezone.now())[:20],
+        "history": selectors.status_history(peer=peer)[:100],
+        "trainings": selectors.trainings_of(peer=peer)[:50],
+        "memos": selectors.memos_of(peer=peer)[:20],
+        "shifts": selectors.shifts_ahead(peer=peer, now=timezone.now())[:20],
         "blockers": activation_blockers(peer) if peer.status == "in_training" else [],
         "status_form": forms.get("status_form")
         or StatusForm(moves=allowed_moves(peer, request.roles)),
