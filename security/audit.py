@@ -4,8 +4,7 @@ A privileged write is recorded by the service that makes it (`audited`), which k
 ended and what it was done to: "done" in the write's own transaction, so a write rolled back
 leaves no "done"; a refusal or a failure once the write is rolled back. A form sent back with
 its errors before any service ran is recorded by its view (`form_valid`, `page_refused`). The
-middleware
-records only what no service sees: a privileged page denied (403, 404) and an export.
+middleware records only what no service sees: a privileged page denied (403, 404) and an export.
 
 An event on an agency's page goes to that agency's log. An event of a user's own account (a
 sign-in, a failed one, the second step) happens outside any agency: it goes to the log of every

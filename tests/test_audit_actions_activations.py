@@ -1,7 +1,7 @@
 """Each audited write of activations, partner requests, outreach, usage forms and compensation
 is recorded by its service with how it ended (issue 16, item 6)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils import timezone
 from activations.models import Activation, AssistanceRequest
 from activations.services import activation as service
 from activations.services import outreach, partners
+from agencies import clock
 from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, member
@@ -145,7 +146,7 @@ def test_compensation_decisions_and_days_off_are_recorded_with_refusals():
     peer = PeerFactory(agency=slmpd)
     call(slmpd, usage.approve_compensation, agency=slmpd, report_ids=[], approve=True, actor=lead)
     assert entries("usage_reports:approve") == [("done", "", lead.pk)]
-    today = date.today()
+    today = clock.today(slmpd)
     # The same day twice.
     twice(slmpd, usage.record_day_off, agency=slmpd, peer_id=peer.pk, taken_on=today, by=lead)
     assert entries("usage_reports:day_off") == [("done", "", lead.pk), ("refused", "", lead.pk)]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from agencies import clock
 from agencies.choices import Role
 from checkins.models import MissedCheckin, RescheduleRequest, RunState, ScheduleRun
 from checkins.services import appointments, runs
@@ -88,11 +89,11 @@ def test_scheduler_runs_published_and_discarded_are_recorded_with_refusals(clayt
     for horizon in (60, 5):  # the second: under the 14 days a horizon takes
         call(agency, runs.run_scheduler, agency=agency, actor=lead, horizon_days=horizon)
     assert entries("checkins:runs") == [("done", "", lead.pk), ("refused", "", lead.pk)]
-    draft = ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
+    draft = ScheduleRun.objects.create(agency=agency, horizon_end=clock.today(agency))
     # The second try: published already
     twice(agency, runs.publish_run, run=draft, actor=lead)
     assert_two("checkins:run_publish", draft.pk, lead)
-    other = ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
+    other = ScheduleRun.objects.create(agency=agency, horizon_end=clock.today(agency))
     # The second try: discarded already
     twice(agency, runs.discard_run, run=other, actor=lead)
     assert_two("checkins:run_discard", other.pk, lead)
