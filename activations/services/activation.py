@@ -186,13 +186,20 @@ def _taken(activation: Activation) -> ValidationError:
     )
 
 
-@audited("activations:approve", on="activation")
-def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
+def _lock_request(activation: Activation, roles: frozenset[str]) -> Activation:
+    """A request is decided, either way, by a role that may open the team itself, and only
+    while it is still a request: the decision re-read under the row's lock."""
     activation = lock(activation.pk)
     if activation.status != Status.REQUESTED:
         raise _taken(activation)
     if not may_open(activation.agency.policy, roles):
-        raise PermissionDenied("Your role cannot activate the team.")
+        raise PermissionDenied("Your role cannot decide activation requests.")
+    return activation
+
+
+@audited("activations:approve", on="activation")
+def approve(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
+    activation = _lock_request(activation, roles)
     _open(activation, actor)
     return activation
 
@@ -211,11 +218,7 @@ def _end(activation: Activation, *, status: str, actor: User) -> None:
 
 @audited("activations:decline", on="activation")
 def decline(*, activation: Activation, actor: User, roles: frozenset[str]) -> Activation:
-    activation = lock(activation.pk)
-    if activation.status != Status.REQUESTED:
-        raise _taken(activation)
-    if not may_open(activation.agency.policy, roles):
-        raise PermissionDenied("Your role cannot decide activation requests.")
+    activation = _lock_request(activation, roles)
     _end(activation, status=Status.DECLINED, actor=actor)
     cancel_for(subject=activation)
     return activation
