@@ -3,12 +3,9 @@ an anonymous visitor; and this agency's ids under the other agency's address."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from activations.models import Activation
-from activations.services import activation as service
 from agencies.choices import Role
-from agencies.models import IncidentType
 from tests.factories import ShiftFactory, member
 
 MEMBERS = set(Role.values) - {Role.PROVIDER}
@@ -24,15 +21,11 @@ POSTS = ["approve", "decline", "close", "add", "external", "ask_partner"]
 
 
 @pytest.fixture
-def activation(agency, users, django_capture_on_commit_callbacks):
+def activation(agency, users, open_activation):
     ShiftFactory(peer__agency=agency)
-    with django_capture_on_commit_callbacks(execute=True):
-        return service.create(
-            agency=agency, actor=users[Role.COORDINATOR], roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.for_agency(agency).get(code="deadly-force"),
-            occurred_at=timezone.now(), location="Downtown", members_affected=1,
-            briefing="Brief", peers_needed=1,
-        )  # fmt: skip
+    return open_activation(
+        agency, actor=users[Role.COORDINATOR], incident="deadly-force", briefing="Brief"
+    )
 
 
 def url(name, with_pk, slug, activation):
