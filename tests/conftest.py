@@ -131,3 +131,9 @@ def clayton(users, agency):
 
 # Fixtures and report hooks kept in tests/support (open_activation; the summary).
 pytest_plugins = ["tests.support.activations"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.support import summary
+
+    summary.write(terminalreporter)
