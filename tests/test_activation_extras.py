@@ -15,6 +15,7 @@ from agencies.choices import Role
 from notifications.models import Message
 from tests.factories import AgencyFactory, PersonFactory, ShiftFactory, member
 from tests.support.canary import database_mentions
+from tests.support.grid import Page, members_of, role_grid
 
 
 @pytest.fixture
@@ -115,21 +116,16 @@ def test_someone_in_another_agencys_directory_cannot_be_sent_a_card(
     assert not mail.outbox
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.COORDINATOR])
-def test_only_the_coordinator_sends_cards(login, slmpd, role):
-    assert login(member(slmpd, role)).get("/slmpd/outreach/").status_code == 403
+@pytest.fixture
+def slmpd_members(slmpd):
+    return members_of(slmpd, AgencyFactory(slug="kcpd", preset="kcpd"))
 
 
-@pytest.mark.django_db
-def test_outreach_is_404_for_another_agencys_member_and_login_for_a_visitor(
-    client, login, slmpd, slmpd_coordinator
-):
-    kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
-    outsider = member(kcpd, *Role.values)
-    assert login(outsider).get("/slmpd/outreach/").status_code == 404
-    assert client.get("/slmpd/outreach/").url.startswith("/accounts/login/")
-    assert login(slmpd_coordinator).get("/slmpd/outreach/").status_code == 200
+class TestOutreachRoles(
+    role_grid([Page("activations:outreach", "outreach.send")], agency="slmpd",
+              members="slmpd_members")
+):  # fmt: skip
+    pass
 
 
 @pytest.mark.django_db

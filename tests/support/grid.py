@@ -55,6 +55,17 @@ class Page:
         return resolve(reverse(self.url_name, kwargs=kwargs)).route
 
 
+def members_of(agency, outsider_agency) -> dict:
+    """A grid's members for an agency other than the `users` fixture's: one user per role, and
+    an admin of `outsider_agency` as the outsider."""
+    from tests.factories import member
+
+    return {
+        **{role: member(agency, role) for role in Role.values},
+        "outsider": member(outsider_agency, Role.ADMIN),
+    }
+
+
 def allowed_roles(action: str) -> frozenset[str]:
     from tests.test_role_grid import ALLOWED  # the hand-written table
 
