@@ -57,12 +57,13 @@ class Page:
 
 def members_of(agency, outsider_agency) -> dict:
     """A grid's members for an agency other than the `users` fixture's: one user per role, and
-    an admin of `outsider_agency` as the outsider."""
+    as the outsider a member of `outsider_agency` holding every role there, so that no role
+    held elsewhere opens a page here."""
     from tests.factories import member
 
     return {
         **{role: member(agency, role) for role in Role.values},
-        "outsider": member(outsider_agency, Role.ADMIN),
+        "outsider": member(outsider_agency, *Role.values),
     }
 
 
