@@ -127,3 +127,13 @@ def clayton(users, agency):
     )  # fmt: skip
     provider = contracted_provider(agency, staff=users[Role.PROVIDER])
     return {"chief": chief, "officer": officer, "provider": provider, "agency": agency}
+
+
+# Fixtures and report hooks kept in tests/support (open_activation; the summary).
+pytest_plugins = ["tests.support.activations"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.support import summary
+
+    summary.write(terminalreporter)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
 
 from activations import tokens
 from activations.models import Activation, CallOut, CallState, Status
@@ -15,7 +14,6 @@ from activations.services import activation as service
 from activations.services.answers import respond
 from activations.services.callouts import escalate_due
 from agencies.choices import Role
-from agencies.models import IncidentType
 from notifications.sms import LocmemSmsBackend
 from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
 
@@ -51,17 +49,6 @@ def peers(agency, names: list[str], *, on_call: bool = False):
     return made
 
 
-def open_for(agency, *, needed: int = 2, callbacks) -> Activation:
-    coordinator = member(agency, Role.COORDINATOR)
-    with callbacks(execute=True):
-        return service.create(
-            agency=agency, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.get(agency=agency, code="pursuit-crash"),
-            occurred_at=timezone.now(), location="Downtown", members_affected=1, briefing="",
-            peers_needed=needed,
-        )  # fmt: skip
-
-
 def called_names(activation) -> list[str]:
     return list(
         CallOut.objects.filter(activation=activation)
@@ -71,11 +58,11 @@ def called_names(activation) -> list[str]:
 
 
 def test_one_accepted_and_one_unanswered_after_the_wait_calls_one_more_not_two(
-    kcpd, _clock, django_capture_on_commit_callbacks
+    kcpd, _clock, django_capture_on_commit_callbacks, open_activation
 ):
     peers(kcpd, ["Adams", "Baker"], on_call=True)
     peers(kcpd, ["Clark", "Davis", "Evans"])
-    activation = open_for(kcpd, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     adams = CallOut.objects.get(activation=activation, peer__person__last_name="Adams")
     respond(callout=adams, accept=True)
     _clock.shift(timedelta(minutes=16))
@@ -85,11 +72,11 @@ def test_one_accepted_and_one_unanswered_after_the_wait_calls_one_more_not_two(
 
 
 def test_a_peer_called_within_the_wait_time_counts_as_still_coming(
-    kcpd, _clock, django_capture_on_commit_callbacks
+    kcpd, _clock, django_capture_on_commit_callbacks, open_activation
 ):
     peers(kcpd, ["Adams", "Baker"], on_call=True)
     peers(kcpd, ["Clark", "Davis"])
-    activation = open_for(kcpd, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     _clock.shift(timedelta(minutes=10))
     baker = CallOut.objects.get(activation=activation, peer__person__last_name="Baker")
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,10 +91,10 @@ def test_a_peer_called_within_the_wait_time_counts_as_still_coming(
     assert called_names(activation) == ["Adams", "Baker", "Clark", "Davis"]
 
 
-def test_no_new_wave_before_the_policy_wait_time(kcpd, _clock, django_capture_on_commit_callbacks):
+def test_no_new_wave_before_the_policy_wait_time(kcpd, _clock, open_activation):
     peers(kcpd, ["Adams", "Baker"], on_call=True)
     peers(kcpd, ["Clark"])
-    activation = open_for(kcpd, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     assert kcpd.policy.escalation_minutes == 15
     _clock.shift(timedelta(minutes=14, seconds=59))
     assert escalate_due() == 0
@@ -117,13 +104,13 @@ def test_no_new_wave_before_the_policy_wait_time(kcpd, _clock, django_capture_on
 
 
 def test_a_peer_on_another_open_assignment_is_called_only_when_nobody_else_is_left(
-    kcpd, _clock, django_capture_on_commit_callbacks, login
+    kcpd, _clock, open_activation, login
 ):
     adams, _baker = peers(kcpd, ["Adams", "Baker"], on_call=True)
     (clark,) = peers(kcpd, ["Clark"])
-    first = open_for(kcpd, needed=1, callbacks=django_capture_on_commit_callbacks)
+    first = open_activation(kcpd, incident="pursuit-crash", peers_needed=1)
     respond(callout=CallOut.objects.get(activation=first, peer=adams), accept=True)
-    second = open_for(kcpd, needed=2, callbacks=django_capture_on_commit_callbacks)
+    second = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     # Adams is on call but busy with the first: Baker and Clark are called before him.
     assert called_names(second) == ["Baker", "Clark"]
     respond(callout=CallOut.objects.get(activation=second, peer=clark), accept=False)
@@ -135,11 +122,11 @@ def test_a_peer_on_another_open_assignment_is_called_only_when_nobody_else_is_le
 
 
 def test_peers_who_never_answered_are_told_they_are_stood_down(
-    kcpd, _clock, django_capture_on_commit_callbacks, client
+    kcpd, _clock, django_capture_on_commit_callbacks, open_activation, client
 ):
     adams, baker = peers(kcpd, ["Adams", "Baker"], on_call=True)
     peers(kcpd, ["Clark"])
-    activation = open_for(kcpd, needed=1, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=1)
     assert called_names(activation) == ["Adams"]
     _clock.shift(timedelta(minutes=16))
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,10 +149,10 @@ def test_peers_who_never_answered_are_told_they_are_stood_down(
 
 
 def test_closing_stands_down_and_tells_those_still_waiting(
-    kcpd, _clock, django_capture_on_commit_callbacks
+    kcpd, _clock, django_capture_on_commit_callbacks, open_activation
 ):
     peers(kcpd, ["Adams", "Baker"], on_call=True)
-    activation = open_for(kcpd, needed=2, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         service.close(activation=activation, actor=member(kcpd, Role.COORDINATOR))
@@ -175,13 +162,11 @@ def test_closing_stands_down_and_tells_those_still_waiting(
     assert all("the activation is closed" in body for _, body in bodies)
 
 
-def test_adding_peers_past_fifty_is_refused_and_changes_nothing(
-    kcpd, django_capture_on_commit_callbacks
-):
+def test_adding_peers_past_fifty_is_refused_and_changes_nothing(kcpd, open_activation):
     from django.core.exceptions import ValidationError
 
     chief = member(kcpd, Role.COMMAND)
-    activation = open_for(kcpd, needed=2, callbacks=django_capture_on_commit_callbacks)
+    activation = open_activation(kcpd, incident="pursuit-crash", peers_needed=2)
     Activation.objects.filter(pk=activation.pk).update(peers_needed=45)
     with pytest.raises(ValidationError, match="at most 50 peers"):
         service.add_peers(

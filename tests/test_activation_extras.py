@@ -12,10 +12,10 @@ from activations.models import Activation, CallOut, OutreachCount, TimeEntry
 from activations.services import activation as service
 from activations.services.answers import respond
 from agencies.choices import Role
-from agencies.models import IncidentType
 from notifications.models import Message
 from tests.factories import AgencyFactory, PersonFactory, ShiftFactory, member
 from tests.support.canary import database_mentions
+from tests.support.grid import Page, members_of, role_grid
 
 
 @pytest.fixture
@@ -116,21 +116,16 @@ def test_someone_in_another_agencys_directory_cannot_be_sent_a_card(
     assert not mail.outbox
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.COORDINATOR])
-def test_only_the_coordinator_sends_cards(login, slmpd, role):
-    assert login(member(slmpd, role)).get("/slmpd/outreach/").status_code == 403
+@pytest.fixture
+def slmpd_members(slmpd):
+    return members_of(slmpd, AgencyFactory(slug="kcpd", preset="kcpd"))
 
 
-@pytest.mark.django_db
-def test_outreach_is_404_for_another_agencys_member_and_login_for_a_visitor(
-    client, login, slmpd, slmpd_coordinator
-):
-    kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
-    outsider = member(kcpd, *Role.values)
-    assert login(outsider).get("/slmpd/outreach/").status_code == 404
-    assert client.get("/slmpd/outreach/").url.startswith("/accounts/login/")
-    assert login(slmpd_coordinator).get("/slmpd/outreach/").status_code == 200
+class TestOutreachRoles(
+    role_grid([Page("activations:outreach", "outreach.send")], agency="slmpd",
+              members="slmpd_members")
+):  # fmt: skip
+    pass
 
 
 @pytest.mark.django_db
@@ -141,15 +136,9 @@ def test_an_agency_whose_policy_has_no_outreach_neither_shows_nor_serves_it(logi
 
 
 @pytest.fixture
-def clayton_activation(agency, users, django_capture_on_commit_callbacks):
+def clayton_activation(agency, users, open_activation):
     ShiftFactory(peer__agency=agency)
-    with django_capture_on_commit_callbacks(execute=True):
-        return service.create(
-            agency=agency, actor=users[Role.COORDINATOR], roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.for_agency(agency).first(),
-            occurred_at=timezone.now(), location="Forsyth Blvd", members_affected=1,
-            briefing="", peers_needed=1,
-        )  # fmt: skip
+    return open_activation(agency, actor=users[Role.COORDINATOR], location="Forsyth Blvd")
 
 
 @pytest.mark.django_db
@@ -177,16 +166,11 @@ def test_recording_the_outside_team_needs_whom_was_consulted(login, users, clayt
 
 @pytest.mark.django_db
 def test_an_agency_without_an_outside_team_cannot_record_one(
-    login, slmpd, slmpd_coordinator, django_capture_on_commit_callbacks
+    login, slmpd, slmpd_coordinator, open_activation
 ):
     slmpd.policy.external_team_name = ""
     slmpd.policy.save()
-    activation = service.create(
-        agency=slmpd, actor=slmpd_coordinator, roles=frozenset({Role.COORDINATOR}),
-        incident_type=IncidentType.objects.for_agency(slmpd).first(),
-        occurred_at=timezone.now(), location="Downtown", members_affected=1, briefing="",
-        peers_needed=1,
-    )  # fmt: skip
+    activation = open_activation(slmpd, actor=slmpd_coordinator, deliver=False)
     response = login(slmpd_coordinator).post(
         f"/slmpd/activations/{activation.pk}/external/", {"consulted": "x"}, follow=True
     )
@@ -195,18 +179,12 @@ def test_an_agency_without_an_outside_team_cannot_record_one(
 
 @pytest.mark.django_db
 def test_an_accepted_call_out_earns_time_settled_to_the_half_hour_on_close(
-    slmpd, slmpd_coordinator, django_capture_on_commit_callbacks
+    slmpd, slmpd_coordinator, open_activation
 ):
     ShiftFactory(peer__agency=slmpd)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            activation = service.create(
-                agency=slmpd, actor=slmpd_coordinator, roles=frozenset({Role.COORDINATOR}),
-                incident_type=IncidentType.objects.for_agency(slmpd).first(),
-                occurred_at=start, location="Downtown", members_affected=1, briefing="",
-                peers_needed=1,
-            )  # fmt: skip
+        activation = open_activation(slmpd, actor=slmpd_coordinator, occurred_at=start)
         respond(callout=CallOut.objects.get(), accept=True)
     entry = TimeEntry.objects.get()
     assert (entry.kind, entry.hours) == ("days_off", None)  # SLMPD: days off
@@ -223,21 +201,14 @@ def test_where_peers_volunteer_an_accepted_call_out_earns_no_time(users, clayton
 
 @pytest.mark.django_db
 def test_an_incident_from_long_ago_is_refused_as_a_mistake_and_calls_nobody(
-    slmpd, slmpd_coordinator
+    slmpd, slmpd_coordinator, open_activation
 ):
     from django.core.exceptions import ValidationError
 
     ShiftFactory(peer__agency=slmpd)
     with pytest.raises(ValidationError, match="within the last 30 days"):
-        service.create(
-            agency=slmpd,
-            actor=slmpd_coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.for_agency(slmpd).first(),
-            occurred_at=timezone.now() - timedelta(days=45),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=1,
-        )
+        open_activation(
+            slmpd, actor=slmpd_coordinator, occurred_at=timezone.now() - timedelta(days=45),
+            deliver=False,
+        )  # fmt: skip
     assert not Activation.objects.exists() and not CallOut.objects.exists()

@@ -6,10 +6,9 @@ from django.core import mail
 from django.utils import timezone
 
 from activations.models import AssistanceRequest, CallOut, CallState, TimeEntry
-from activations.services import activation as service
 from activations.services.answers import respond
 from agencies.choices import Role
-from agencies.models import IncidentType, Partnership
+from agencies.models import Partnership
 from notifications.sms import LocmemSmsBackend
 from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
 
@@ -64,15 +63,11 @@ def slmpd_peers(slmpd):
 
 
 @pytest.fixture
-def joplin_activation(joplin, people, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return service.create(
-            agency=joplin, actor=people["joplin_coordinator"],
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.for_agency(joplin).get(code="deadly-force"),
-            occurred_at=timezone.now(), location="Range Line Road", members_affected=3,
-            briefing="Officer-involved shooting.", peers_needed=1,
-        )  # fmt: skip
+def joplin_activation(joplin, people, open_activation):
+    return open_activation(
+        joplin, actor=people["joplin_coordinator"], incident="deadly-force",
+        location="Range Line Road", members_affected=3, briefing="Officer-involved shooting.",
+    )  # fmt: skip
 
 
 def ask(client, activation, slmpd, callbacks, count=1):

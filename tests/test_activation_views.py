@@ -5,67 +5,63 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activations.models import Activation
-from activations.services import activation as service
+from activations.models import Activation, AssistanceRequest
 from agencies.choices import Role
-from agencies.models import IncidentType
+from agencies.models import IncidentType, Partnership
+from notifications.models import Message
 from tests.factories import ShiftFactory, member
+from tests.support.grid import Page, role_grid
 
-MEMBERS = set(Role.values) - {Role.PROVIDER}
-SEE_ALL = {Role.COORDINATOR, Role.COMMAND}
+# Someone else's activation is not shown at all to a member who may not see every one.
+NOT_SHOWN = {Role.ADMIN: 404, Role.PEER: 404, Role.OFFICER: 404}
 PAGES = [
-    ("activations:list", False, MEMBERS),
-    ("activations:detail", True, SEE_ALL),
-    ("activations:status", True, SEE_ALL),
-    ("notifications:outbox", False, {Role.COORDINATOR, Role.ADMIN}),
-    ("activations:partner_requests", False, MEMBERS),
-]
+    Page("activations:list", "activation.use"),
+    Page("activations:detail", "activation.use", obj="activation", answers=NOT_SHOWN),
+    Page("activations:status", "activation.use", obj="activation", answers=NOT_SHOWN),
+    Page("notifications:outbox", "outbox.view"),
+    Page("activations:partner_requests", "activation.use"),
+    Page("notifications:retry", "outbox.view", obj="message", method="post", ok=302),
+    Page("activations:partner_request_decide", "activation.use", obj="request", method="post",
+         ok=302),
+]  # fmt: skip
 POSTS = ["approve", "decline", "close", "add", "external", "ask_partner"]
+POSTED = [
+    Page(f"activations:{name}", "activation.manage", obj="activation", method="post", ok=302)
+    for name in POSTS
+]
 
 
 @pytest.fixture
-def activation(agency, users, django_capture_on_commit_callbacks):
+def activation(agency, users, open_activation):
     ShiftFactory(peer__agency=agency)
-    with django_capture_on_commit_callbacks(execute=True):
-        return service.create(
-            agency=agency, actor=users[Role.COORDINATOR], roles=frozenset({Role.COORDINATOR}),
-            incident_type=IncidentType.objects.for_agency(agency).get(code="deadly-force"),
-            occurred_at=timezone.now(), location="Downtown", members_affected=1,
-            briefing="Brief", peers_needed=1,
-        )  # fmt: skip
+    return open_activation(
+        agency, actor=users[Role.COORDINATOR], incident="deadly-force", briefing="Brief"
+    )
 
 
 def url(name, with_pk, slug, activation):
     return reverse(name, args=[slug, activation.pk] if with_pk else [slug])
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "with_pk", "allowed"), PAGES)
-def test_anonymous_visitor_is_sent_to_login(client, agency, activation, name, with_pk, allowed):
-    response = client.get(url(name, with_pk, agency.slug, activation))
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "with_pk", "allowed"), PAGES)
-def test_member_of_another_agency_gets_404(login, users, agency, activation, name, with_pk,
-                                           allowed):  # fmt: skip
-    assert (
-        login(users["outsider"]).get(url(name, with_pk, agency.slug, activation)).status_code == 404
+@pytest.fixture
+def objects(activation, agency, other_agency):
+    """The activation, a notice of it that failed, and a partner agency's request for peers."""
+    theirs = Activation.objects.create(
+        agency=other_agency, incident_type=IncidentType.objects.for_agency(other_agency)[0],
+        occurred_at=timezone.now(), location="Downtown", members_affected=1, peers_needed=1,
+        status="open",
+    )  # fmt: skip
+    Partnership.objects.create(proposer=other_agency, partner=agency, accepted_at=timezone.now())
+    request = AssistanceRequest.objects.create(
+        activation=theirs, from_agency=other_agency, to_agency=agency, peers_requested=1
     )
+    failed = Message.objects.filter(agency=agency).first()
+    Message.objects.filter(pk=failed.pk).update(state="failed")
+    return {"activation": activation, "message": failed, "request": request}
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "with_pk", "allowed"), PAGES)
-@pytest.mark.parametrize("role", Role.values)
-def test_insiders_see_what_their_role_allows(login, users, agency, activation, name, with_pk,
-                                             allowed, role):  # fmt: skip
-    response = login(users[role]).get(url(name, with_pk, agency.slug, activation))
-    if role in allowed:
-        assert response.status_code == 200
-    else:
-        # Someone else's activation is not shown at all to a member who may not see it.
-        assert response.status_code in (403, 404)
+class TestRoles(role_grid(PAGES + POSTED, objects="objects")):
+    pass
 
 
 @pytest.mark.django_db
@@ -93,16 +89,16 @@ def test_officers_cannot_manage_an_activation(login, users, agency, activation, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "with_pk", "allowed"), PAGES)
+@pytest.mark.parametrize("page", [pytest.param(p, id=p.id) for p in PAGES if p.method == "get"])
 def test_activation_pages_keep_a_fixed_query_budget(
-    login, users, agency, activation, name, with_pk, allowed, django_assert_max_num_queries
+    login, users, agency, activation, page, django_assert_max_num_queries
 ):
     for _ in range(20):
         ShiftFactory(peer__agency=agency)
     role = Role.COORDINATOR
     client = login(users[role])
     with django_assert_max_num_queries(15):
-        assert client.get(url(name, with_pk, agency.slug, activation)).status_code == 200
+        assert client.get(page.url(agency.slug, {"activation": activation})).status_code == 200
 
 
 @pytest.mark.django_db

@@ -135,22 +135,11 @@ def test_a_decline_calls_the_next_peer_and_an_accept_tells_the_supervisor_only_t
 
 @pytest.mark.django_db
 def test_a_third_peer_needs_the_command_role_and_a_reason(
-    kcpd, team, coordinator, chief, django_capture_on_commit_callbacks
+    kcpd, team, coordinator, chief, django_capture_on_commit_callbacks, open_activation
 ):
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    with django_capture_on_commit_callbacks(execute=True):
-        activation = service.create(
-            agency=kcpd,
-            actor=coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=pursuit(kcpd),
-            occurred_at=timezone.now(),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=2,
-        )
+    activation = open_activation(kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2)
     with pytest.raises(PermissionDenied, match="only Chief of Police or designee"):
         service.add_peers(
             activation=activation,
@@ -191,23 +180,12 @@ def test_opening_with_more_than_the_limit_is_refused_for_the_coordinator(
 
 @pytest.mark.django_db
 def test_delivering_the_same_activation_twice_gives_one_message_per_recipient(
-    kcpd, team, coordinator, django_capture_on_commit_callbacks
+    kcpd, team, coordinator, django_capture_on_commit_callbacks, open_activation
 ):
     from activations.services.callouts import fill
     from notifications.services import deliver, due_ids
 
-    with django_capture_on_commit_callbacks(execute=True):
-        activation = service.create(
-            agency=kcpd,
-            actor=coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=pursuit(kcpd),
-            occurred_at=timezone.now(),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=2,
-        )
+    activation = open_activation(kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2)
     with django_capture_on_commit_callbacks(execute=True):
         fill(activation)  # a second run finds nothing missing
         for call in activation.callouts.all():
@@ -230,22 +208,11 @@ def test_delivering_the_same_activation_twice_gives_one_message_per_recipient(
 @pytest.mark.django_db
 @pytest.mark.parametrize("problem", ["tampered", "expired", "other_agency"])
 def test_a_bad_link_gets_a_clear_page_and_changes_nothing(
-    client, kcpd, team, coordinator, problem, django_capture_on_commit_callbacks
+    client, kcpd, team, coordinator, problem, open_activation
 ):
     import time_machine
 
-    with django_capture_on_commit_callbacks(execute=True):
-        service.create(
-            agency=kcpd,
-            actor=coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=pursuit(kcpd),
-            occurred_at=timezone.now(),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=2,
-        )
+    open_activation(kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2)
     call = CallOut.objects.first()
     url = link_for(call)
     if problem == "tampered":
@@ -292,24 +259,13 @@ def test_after_closing_the_location_and_briefing_are_gone_from_the_database(
 
 @pytest.mark.django_db
 def test_escalation_calls_the_next_peer_then_alerts_the_coordinator(
-    kcpd, team, coordinator, django_capture_on_commit_callbacks
+    kcpd, team, coordinator, django_capture_on_commit_callbacks, open_activation
 ):
     import time_machine
 
     coordinator.email = "coordinator@kcpd.example.org"
     coordinator.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        activation = service.create(
-            agency=kcpd,
-            actor=coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=pursuit(kcpd),
-            occurred_at=timezone.now(),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=2,
-        )
+    activation = open_activation(kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2)
     assert escalate_due() == 0  # not yet: the policy's minutes have not passed
     later = timezone.now() + timedelta(minutes=16)
     with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
@@ -328,25 +284,15 @@ def test_escalation_calls_the_next_peer_then_alerts_the_coordinator(
 
 @pytest.mark.django_db
 def test_suspended_ineligible_and_involved_peers_are_never_called(
-    kcpd, team, coordinator, django_capture_on_commit_callbacks
+    kcpd, team, coordinator, open_activation
 ):
     ava, ben = team["on_call"]
     ava.callouts_suspended = True
     ava.save()
     Person.objects.filter(pk=team["spare"].person_id).update(criminal_investigation=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        activation = service.create(
-            agency=kcpd,
-            actor=coordinator,
-            roles=frozenset({Role.COORDINATOR}),
-            incident_type=pursuit(kcpd),
-            occurred_at=timezone.now(),
-            location="Downtown",
-            members_affected=1,
-            briefing="",
-            peers_needed=2,
-            involved=[ben],
-        )
+    activation = open_activation(
+        kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2, involved=[ben]
+    )
     assert activation.callouts.count() == 0
     assert activation.exhausted_at is not None
 

@@ -2,31 +2,26 @@ import pytest
 from django.urls import reverse
 
 from agencies.choices import Role
-from agencies.models import Policy, Resource
+from agencies.models import Partnership, Policy, Resource
 from tests.factories import ResourceFactory, member
+from tests.support.grid import Page, allowed_roles, role_grid
 
-ALL = set(Role.values)
-ADMIN_ONLY = {Role.ADMIN}
-
-# Every agency page so far, with the roles that may open it.
+# Every agency page of this app, with the action it needs.
 PAGES = [
-    ("agencies:home", {}, ALL),
-    ("agencies:program", {}, ALL),
-    ("agencies:policy", {}, {Role.ADMIN, Role.COORDINATOR, Role.COMMAND}),
-    ("agencies:settings", {}, ADMIN_ONLY),
-    ("agencies:settings_list", {"key": "incident_types"}, ADMIN_ONLY),
-    ("agencies:settings_list", {"key": "intervention_types"}, ADMIN_ONLY),
-    ("agencies:settings_list", {"key": "team_roles"}, ADMIN_ONLY),
-    ("agencies:resource_list", {}, ADMIN_ONLY),
-    ("agencies:resource_new", {}, ADMIN_ONLY),
-    ("agencies:resource_edit", {"pk": "resource"}, ADMIN_ONLY),
-    ("agencies:partners", {}, ADMIN_ONLY),
+    Page("agencies:home", "agency.view"),
+    Page("agencies:program", "program.view"),
+    Page("agencies:policy", "policy.view"),
+    Page("agencies:settings", "policy.edit"),
+    Page("agencies:settings_list", "policy.edit", kwargs={"key": "incident_types"}),
+    Page("agencies:settings_list", "policy.edit", kwargs={"key": "intervention_types"}),
+    Page("agencies:settings_list", "policy.edit", kwargs={"key": "team_roles"}),
+    Page("agencies:resource_list", "resources.edit"),
+    Page("agencies:resource_new", "resources.edit"),
+    Page("agencies:resource_edit", "resources.edit", obj="resource"),
+    Page("agencies:partners", "partners.manage"),
+    Page("agencies:resource_delete", "resources.edit", obj="resource", method="post", ok=302),
+    Page("agencies:partner_answer", "partners.manage", obj="partnership", method="post", ok=302),
 ]
-
-
-def page_url(name, kwargs, agency, resource):
-    kw = {k: (resource.pk if v == "resource" else v) for k, v in kwargs.items()}
-    return reverse(name, kwargs={"agency_slug": agency.slug, **kw})
 
 
 @pytest.fixture
@@ -34,30 +29,15 @@ def resource(agency):
     return ResourceFactory(agency=agency, name="Clayton EAP line")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES)
-def test_anonymous_visitor_is_sent_to_login(client, agency, resource, name, kwargs, allowed):
-    url = page_url(name, kwargs, agency, resource)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/?next=")
+@pytest.fixture
+def objects(resource, agency, other_agency):
+    """The resource, and another agency's proposal of a partnership for this one to answer."""
+    proposal = Partnership.objects.create(proposer=other_agency, partner=agency)
+    return {"resource": resource, "partnership": proposal}
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES)
-def test_member_of_another_agency_gets_404(login, users, agency, resource, name, kwargs, allowed):
-    response = login(users["outsider"]).get(page_url(name, kwargs, agency, resource))
-    assert response.status_code == 404
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES)
-@pytest.mark.parametrize("role", Role.values)
-def test_insider_sees_the_page_only_with_an_allowed_role(
-    login, users, agency, resource, name, kwargs, allowed, role
-):
-    response = login(users[role]).get(page_url(name, kwargs, agency, resource))
-    assert response.status_code == (200 if role in allowed else 403)
+class TestRoles(role_grid(PAGES, objects="objects")):
+    pass
 
 
 @pytest.mark.django_db
@@ -214,14 +194,15 @@ def test_unknown_settings_list_is_404(login, users, agency):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES)
+@pytest.mark.parametrize("page", [pytest.param(p, id=p.id) for p in PAGES if p.method == "get"])
 def test_every_page_keeps_a_fixed_query_budget(
-    login, users, agency, resource, name, kwargs, allowed, django_assert_max_num_queries
+    login, users, agency, resource, page, django_assert_max_num_queries
 ):
     for i in range(30):
         ResourceFactory(agency=agency, name=f"Extra {i}")
-    client = login(users[Role.ADMIN] if Role.ADMIN in allowed else users[Role.OFFICER])
-    url = page_url(name, kwargs, agency, resource)
+    admin = Role.ADMIN in allowed_roles(page.action)
+    client = login(users[Role.ADMIN] if admin else users[Role.OFFICER])
+    url = page.url(agency.slug, {"resource": resource})
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
 

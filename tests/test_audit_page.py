@@ -19,6 +19,7 @@ from security import audit, audit_labels, mfa
 from security.models import AuditEvent
 from tests.factories import MembershipFactory, PersonFactory, member
 from tests.support.audit import agency_url_names, audited_codes, call_name, code_base_calls
+from tests.support.grid import Page, role_grid
 from tests.support.mfa import device_for
 
 PASSWORD = "correct-horse-battery"
@@ -88,10 +89,15 @@ def test_another_agencys_admin_sees_none_of_them(login, signins):
     assert outsider.get("/clayton/audit/").status_code == 404
 
 
-@pytest.mark.django_db
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, agency):
-    response = client.get("/clayton/audit/")
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+PAGES = [
+    Page("security:audit", "audit.view"),
+    Page("security:lockouts", "audit.view"),
+    Page("security:unlock", "audit.view", method="post", ok=302),
+]
+
+
+class TestRoles(role_grid(PAGES)):
+    pass
 
 
 @pytest.mark.django_db

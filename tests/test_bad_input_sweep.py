@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from agencies.choices import Role
 from tests.factories import AgencyFactory, member
 from tests.support.objects import one_of_everything
-from tests.test_isolation_sweep import fill, routes
+from tests.support.routes import fill, routes
 
 # Rows these tables gain on any request (the audit of the request itself, sessions, sign-in
 # bookkeeping) are not writes of the request's own.

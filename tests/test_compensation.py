@@ -13,6 +13,7 @@ from django.db import connection
 from agencies.choices import Role
 from roster.choices import PeerStatus
 from tests.factories import AgencyFactory, PeerFactory, member
+from tests.support.grid import Page, members_of, role_grid
 from tests.support.races import run_together
 from tests.test_usage_statistics import forms
 from usage_reports import periods, services
@@ -32,6 +33,29 @@ def ava(slmpd):
     return PeerFactory(
         agency=slmpd, status=PeerStatus.ACTIVE, person__first_name="Ava", person__last_name="Cole"
     )
+
+
+@pytest.fixture
+def slmpd_members(slmpd):
+    return members_of(slmpd, AgencyFactory(slug="other", preset="slmpd"))
+
+
+@pytest.fixture
+def days_off(slmpd, ava):
+    return {"day_off": DayOff.objects.create(agency=slmpd, peer=ava, taken_on=date(2026, 10, 9))}
+
+
+PAGES = [
+    Page("usage_reports:compensation", "compensation.view"),
+    Page("usage_reports:approve", "compensation.view", method="post", ok=302),
+    Page("usage_reports:day_off", "compensation.view", method="post", ok=302),
+    Page("usage_reports:remove_day_off", "compensation.view", obj="day_off", method="post",
+         ok=302),
+]  # fmt: skip
+
+
+class TestRoles(role_grid(PAGES, objects="days_off", agency="slmpd", members="slmpd_members")):
+    pass
 
 
 def record(client, peer, day, period="2026Q4"):

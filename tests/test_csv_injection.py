@@ -26,7 +26,7 @@ from roster.models import Person
 from roster.services import directory_csv
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory
 from tests.support.objects import one_of_everything
-from tests.test_isolation_sweep import fill, routes
+from tests.support.routes import fill, routes
 from usage_reports import periods
 from usage_reports.models import UsageReport
 

@@ -15,7 +15,7 @@ from agencies.models import Policy
 from agencies.permissions import ACTIONS, MENU, can, menu, roles_for
 from agencies.validators import reserved_slugs, validate_agency_slug
 from tests.factories import AgencyFactory, member
-from tests.test_isolation_sweep import routes
+from tests.support.routes import routes
 from tests.test_one_clock import ROOT, _name, product_files
 
 PERMISSIONS = "agencies/permissions.py"

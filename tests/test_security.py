@@ -229,16 +229,7 @@ def test_the_audit_log_cannot_be_changed_or_deleted(login, users):
         AuditEvent.objects.update(outcome="done")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMIN])
-def test_only_the_agency_admin_reads_the_audit_log(login, users, role):
-    assert login(users[role]).get("/clayton/audit/").status_code == 403
-
-
-@pytest.mark.django_db
-def test_another_agencys_admin_gets_404_for_the_audit_log(login, users, client):
-    assert login(users["outsider"]).get("/clayton/audit/").status_code == 404
-    assert client.get("/clayton/audit/").url.startswith("/accounts/login/")
+# Who may read the audit log: the role grid of tests/test_audit_page.py.
 
 
 @pytest.mark.django_db

@@ -14,21 +14,21 @@ from agencies.models import IncidentType, InterventionType
 from notifications.tasks import sweep_outbox
 from tests.factories import PeerFactory, member
 from tests.support.canary import database_mentions
-from tests.support.pages import role_matrix_tests
+from tests.support.grid import Page, role_grid
 from usage_reports import privacy
 from usage_reports.models import UsageReport
 
-ALL = set(Role.values)
-MEMBERS = ALL - {Role.PROVIDER}
 PAGES = [
-    ("usage_reports:all", {Role.COORDINATOR}),
-    ("usage_reports:file", {Role.PEER}),
-    ("usage_reports:mine", {Role.PEER}),
-    ("usage_reports:stats", {Role.COORDINATOR, Role.COMMAND}),
-    ("usage_reports:quarterly", {Role.COORDINATOR, Role.COMMAND}),
-    ("usage_reports:evaluation", {Role.COORDINATOR, Role.COMMAND}),
-    ("usage_reports:compensation", {Role.COORDINATOR}),
-    ("usage_reports:privacy", ALL),
+    Page("usage_reports:all", "usage.read"),
+    Page("usage_reports:file", "usage.file"),
+    Page("usage_reports:mine", "usage.file"),
+    Page("usage_reports:stats", "stats.view"),
+    Page("usage_reports:quarterly", "reports.view"),
+    Page("usage_reports:evaluation", "reports.view"),
+    Page("usage_reports:compensation", "compensation.view"),
+    Page("usage_reports:privacy", "privacy.view"),
+    Page("usage_reports:edit", "usage.file", obj="report"),
+    Page("usage_reports:withdraw", "usage.file", obj="report", method="post", ok=302),
 ]
 
 
@@ -47,11 +47,14 @@ def report(agency, peer_record):
     )  # fmt: skip
 
 
-(
-    test_anonymous_visitor_is_sent_to_login,
-    test_member_of_another_agency_gets_404,
-    test_insiders_see_what_their_role_allows,
-) = role_matrix_tests(PAGES, setup="peer_record")
+@pytest.fixture
+def objects(report):
+    """The peer's own form: the pages without an id need the peer's record only."""
+    return {"report": report}
+
+
+class TestRoles(role_grid(PAGES, objects="objects")):
+    pass
 
 
 @pytest.mark.django_db

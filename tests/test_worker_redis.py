@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
-from activations.services import activation as service
 from agencies.choices import Role
-from agencies.models import IncidentType
 from notifications.models import Message, State
 from tests.factories import AgencyFactory, ShiftFactory, member
 
@@ -115,15 +112,6 @@ def kcpd_activation_data(db):
     return kcpd, coordinator
 
 
-def open_activation(kcpd, coordinator):
-    return service.create(
-        agency=kcpd, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
-        incident_type=IncidentType.objects.get(agency=kcpd, code="pursuit-crash"),
-        occurred_at=timezone.now(), location="Downtown", members_affected=1, briefing="",
-        peers_needed=2,
-    )  # fmt: skip
-
-
 def forget_connections(app) -> None:
     # Both caches hold the old broker: a producer pool made by an earlier test would keep
     # publishing there, and this test's worker would never see the tasks.
@@ -162,14 +150,18 @@ def mails_written(tmp_path: Path) -> int:
     return sum(f.read_text().count("\nMessage-ID: ") for f in folder.iterdir())
 
 
-def test_a_worker_killed_while_sending_loses_nothing(tmp_path, kcpd_activation_data, real_broker):
+def test_a_worker_killed_while_sending_loses_nothing(
+    tmp_path, kcpd_activation_data, real_broker, open_activation
+):
     kcpd, coordinator = kcpd_activation_data
     real_broker(redis_url())
     marker = tmp_path / "stuck"
     stuck = start_worker(tmp_path, "stuck", SMS_BACKEND="tests.support.stuck_sms.StuckSmsBackend",
                          STUCK_MARKER=str(marker))  # fmt: skip
     try:
-        open_activation(kcpd, coordinator)
+        open_activation(
+            kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2, deliver=False
+        )
         assert wait_for(marker.exists), (tmp_path / "stuck.log").read_text()[-2000:]
     finally:
         stop(stuck)  # killed mid-send: its message is claimed and unsent
@@ -187,11 +179,13 @@ def test_a_worker_killed_while_sending_loses_nothing(tmp_path, kcpd_activation_d
 
 
 def test_with_redis_down_the_activation_is_kept_and_its_messages_go_out_once_it_is_back(
-    tmp_path, kcpd_activation_data, real_broker
+    tmp_path, kcpd_activation_data, real_broker, open_activation
 ):
     kcpd, coordinator = kcpd_activation_data
     real_broker("redis://127.0.0.1:1/0")  # nothing listens there: Redis is down
-    activation = open_activation(kcpd, coordinator)
+    activation = open_activation(
+        kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2, deliver=False
+    )
     assert activation.pk and activation.status == "open"
     assert Message.objects.filter(state=State.PENDING).count() == 4
     real_broker(redis_url())  # Redis is back
