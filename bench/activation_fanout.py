@@ -61,6 +61,7 @@ def run(args, folder: Path) -> int:
     from django.utils import timezone
 
     from activations.models import CallOut
+    from activations.selectors import areas_for
     from activations.services import activation as service
     from agencies.choices import Role
     from agencies.models import IncidentType, Membership, User
@@ -79,12 +80,14 @@ def run(args, folder: Path) -> int:
     incident = IncidentType.objects.for_agency(agency).first()
     expected = args.peers * 2  # an email and an SMS each
 
+    area = next(iter(areas_for(policy=agency.policy)), "")
+
     def one_round(number: int) -> float:
         start = timezone.now()
         activation = service.create(
             agency=agency, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
             incident_type=incident, occurred_at=start, location=f"Round {number}",
-            members_affected=1, briefing="Benchmark", peers_needed=args.peers,
+            members_affected=1, briefing="Benchmark", peers_needed=args.peers, area=area,
         )  # fmt: skip
         calls = list(CallOut.objects.filter(activation=activation).values_list("pk", flat=True))
         messages = Message.objects.filter(subject_type="activations.callout", subject_id__in=calls)

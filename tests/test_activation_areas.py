@@ -7,10 +7,13 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from activations.models import Activation
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import IncidentType, Policy
 from agencies.presets import PRESETS
@@ -117,3 +120,24 @@ def test_the_migration_gives_existing_agencies_their_presets_areas():
     }
     note = Policy.objects.get(agency=kcpd).sources["activation_areas"]
     assert note.startswith(PRESETS["kcpd"].sources["activation_areas"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("area", ["", "Somewhere else"])
+def test_the_service_refuses_a_blank_or_unknown_area_when_the_policy_keeps_a_list(
+    agency, open_activation, area
+):
+    with pytest.raises(ValidationError) as refused:
+        open_activation(agency, area=area)
+    assert refused.value.message_dict == {"area": ["Choose one of this agency's general areas."]}
+    with tenant_db.system_scope():
+        assert not Activation.objects.filter(agency=agency).exists()
+
+
+@pytest.mark.django_db
+def test_the_service_opens_without_an_area_when_the_policy_keeps_none(agency, open_activation):
+    with tenant_db.system_scope():
+        Policy.objects.filter(agency=agency).update(activation_areas=[])
+        agency.refresh_from_db()
+    activation = open_activation(agency, area="")
+    assert activation.status == "open" and activation.area == ""

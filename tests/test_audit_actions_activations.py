@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from activations.models import Activation, AssistanceRequest
+from activations.selectors import areas_for
 from activations.services import activation as service
 from activations.services import outreach, partners
 from agencies import clock
@@ -25,7 +26,7 @@ def _opening(agency, **fields):
         "agency": agency, "incident_type": IncidentType.objects.for_agency(agency).get(
             code="deadly-force"), "occurred_at": timezone.now() - timedelta(hours=1),
         "location": "Near the station", "members_affected": 1, "briefing": "", "peers_needed": 1,
-        **fields,
+        "area": areas_for(policy=agency.policy)[0], **fields,
     }  # fmt: skip
 
 

@@ -111,7 +111,10 @@ def create(
                 "days: check the date."
             }
         )
-    if area and area not in areas_for(policy=policy):
+    # The form asks for an area whenever the policy keeps a list; the service holds any other
+    # caller (the API of a later day, a task) to the same rule, blank included.
+    areas = areas_for(policy=policy)
+    if (area or areas) and area not in areas:
         raise ValidationError({"area": "Choose one of this agency's general areas."})
     # Blank only once erased on close; to open, say where.
     if not location.strip():
