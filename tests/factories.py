@@ -8,22 +8,23 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from agencies import tenant_db
 from agencies.choices import ResourceKind, Role
 from agencies.models import Agency, Membership, Resource, User
 from agencies.services import create_agency
+from tests.support.scopes import building
 
 
 class Factory(DjangoModelFactory):
-    """Builds (sub-factories and post-generation steps included) in system scope: making the
-    data is setting up, not the behaviour under test."""
+    """Builds (sub-factories and post-generation steps included) in system scope, called from a
+    test body, which has none: making the data is setting up, not the behaviour under test.
+    Inside a scope the test opened, it builds in that one (tests/support/scopes.py)."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def _generate(cls, strategy, params):
-        with tenant_db.system_scope():
+        with building():
             return super()._generate(strategy, params)
 
 
@@ -73,7 +74,7 @@ class ResourceFactory(Factory):
 
 def member(agency: Agency, *roles: str, username: str | None = None) -> User:
     """A user holding the given roles (officer by default) in one agency."""
-    with tenant_db.system_scope():
+    with building():
         user = UserFactory(username=username) if username else UserFactory()
         for role in roles or (Role.OFFICER,):
             MembershipFactory(agency=agency, user=user, role=role)
@@ -133,7 +134,7 @@ def contracted_provider(agency: Agency, *, capacity: int = 2, staff: User | None
     """A provider under contract with the agency, with an office open 9 to 4 on weekdays."""
     from checkins.models import Location, OpeningHours, ProviderContract
 
-    with tenant_db.system_scope():
+    with building():
         provider = ProviderFactory()
         ProviderContract.objects.create(agency=agency, provider=provider)
         office = Location.objects.create(provider=provider, name=f"{provider.name} office")

@@ -8,7 +8,7 @@ factories, the shared fixtures); a test that checks across agencies by nature sa
 `@pytest.mark.system_scope`."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.test.client import ClientHandler
 
@@ -28,6 +28,12 @@ def no_scope() -> Iterator[None]:
     finally:
         tenant_db._current.reset(token)
         tenant_db._apply_now()
+
+
+def building():
+    """Making test data: in system scope when the caller has none (a test body), in the
+    caller's own scope when it opened one (a test of what that scope may write)."""
+    return tenant_db.system_scope() if tenant_db.current() is None else nullcontext()
 
 
 def is_unscoped() -> bool:
