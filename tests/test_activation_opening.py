@@ -31,6 +31,7 @@ def coordinator(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_activation_form_needs_one_of_the_agencys_general_areas(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -44,6 +45,7 @@ def test_the_activation_form_needs_one_of_the_agencys_general_areas(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_service_refuses_an_area_not_on_the_agencys_list_and_a_blank_location(
     kcpd, coordinator
 ):
@@ -66,6 +68,7 @@ def crisis(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_type_that_does_not_trigger_activation_is_refused_without_the_leads_reason(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -80,6 +83,7 @@ def test_a_type_that_does_not_trigger_activation_is_refused_without_the_leads_re
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_lead_activates_for_it_with_a_reason_kept_on_the_activation(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -99,6 +103,7 @@ def test_the_lead_activates_for_it_with_a_reason_kept_on_the_activation(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_only_the_lead_may_override_a_type_that_does_not_trigger(
     login, kcpd, team, django_capture_on_commit_callbacks
 ):

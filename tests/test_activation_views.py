@@ -70,6 +70,7 @@ def test_insiders_see_what_their_role_allows(login, users, agency, activation, n
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", POSTS)
+@pytest.mark.system_scope
 def test_posts_to_another_agencys_activation_are_404_and_change_nothing(
     login, other_agency, activation, action
 ):
@@ -84,6 +85,7 @@ def test_posts_to_another_agencys_activation_are_404_and_change_nothing(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", POSTS)
+@pytest.mark.system_scope
 def test_officers_cannot_manage_an_activation(login, users, agency, activation, action):
     response = login(users[Role.OFFICER]).post(
         reverse(f"activations:{action}", args=[agency.slug, activation.pk])

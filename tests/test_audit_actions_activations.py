@@ -39,6 +39,7 @@ def opened(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_activating_or_asking_is_recorded_done_refused_or_denied(agency, users):
     officer, peer = users[Role.OFFICER], users[Role.PEER]
     call(agency, service.create, actor=officer, roles=frozenset({Role.OFFICER}),
@@ -52,6 +53,7 @@ def test_activating_or_asking_is_recorded_done_refused_or_denied(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_approving_and_declining_a_request_is_recorded_and_deciding_twice_refused(agency, users):
     coordinator = users[Role.COORDINATOR]
     asked = [
@@ -80,6 +82,7 @@ def test_adding_peers_outside_help_and_closing_are_recorded_with_refusals(agency
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_asking_a_partner_and_the_partners_decision_are_recorded(agency, users, opened):
     partner = AgencyFactory(slug="slmpd", preset="slmpd")
     call(agency, partners.request_help, activation=opened, partner=partner, count=1,
@@ -120,6 +123,7 @@ def _usage(agency, **fields):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_usage_form_filed_corrected_and_withdrawn_is_recorded_as_the_peers(agency, users):
     peer = PeerFactory(agency=agency, person__user=users[Role.PEER])
     other = PeerFactory(agency=agency, person__user=member(agency, Role.PEER))
@@ -140,6 +144,7 @@ def test_a_usage_form_filed_corrected_and_withdrawn_is_recorded_as_the_peers(age
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_compensation_decisions_and_days_off_are_recorded_with_refusals():
     slmpd = AgencyFactory(slug="slmpd", preset="slmpd")
     lead = member(slmpd, Role.COORDINATOR)

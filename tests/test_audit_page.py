@@ -95,6 +95,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_sign_in_reaches_every_agency_of_the_member_and_an_unknown_name_none(
     agency, other_agency
 ):

@@ -212,6 +212,7 @@ def settle(tmp_path: Path, redis_url: str, *, lease_from: float) -> int:
     return number
 
 
+@pytest.mark.system_scope
 def test_with_redis_killed_an_activation_of_10_peers_opens_at_once_and_goes_out_when_it_is_back(
     tmp_path, private_redis
 ):
@@ -262,6 +263,7 @@ def test_with_redis_killed_an_activation_of_10_peers_opens_at_once_and_goes_out_
     assert (sent, missing, doubled) == (20, 0, 0)
 
 
+@pytest.mark.system_scope
 def test_a_worker_killed_mid_fan_out_of_200_call_outs_leaves_each_peer_one_email_and_one_text(
     tmp_path, private_redis
 ):
@@ -321,6 +323,7 @@ def terminate_worker_connections() -> int:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.system_scope
 def test_the_workers_database_connections_cut_mid_delivery_lose_and_double_nothing(
     tmp_path, private_redis
 ):

@@ -75,6 +75,7 @@ def test_every_page_with_an_id_is_mapped_to_an_object():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_no_page_shows_or_changes_another_agencys_objects(login, users, agency, other_agency,
                                                          theirs, client, capsys):  # fmt: skip
     tried = 0

@@ -7,6 +7,7 @@ from django.utils import timezone
 from agencies.models import Agency, IncidentType, Policy, User
 from agencies.policy_io import PolicyDocumentError, policy_to_dict
 from agencies.services import apply_policy_document
+from tests.support.scopes import no_scope
 
 
 def export(slug: str, capsys, *args) -> dict:
@@ -20,8 +21,10 @@ def snapshot(agency) -> dict:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_createagency_starts_from_the_preset(capsys):
-    call_command("createagency", "clayton", "--name", "Clayton PD", "--preset", "clayton")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("createagency", "clayton", "--name", "Clayton PD", "--preset", "clayton")
     agency = Agency.objects.get(slug="clayton")
     assert agency.preset == "clayton"
     assert agency.policy.program_name == "Wellness and Peer Support Program"
@@ -30,9 +33,13 @@ def test_createagency_starts_from_the_preset(capsys):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_createagency_refuses_a_taken_slug_and_changes_nothing(agency):
     before = snapshot(agency)
-    with pytest.raises(CommandError, match="already exists"):
+    with (
+        pytest.raises(CommandError, match="already exists"),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         call_command("createagency", agency.slug, "--name", "Other", "--preset", "kcpd")
     assert snapshot(agency) == before
     assert Agency.objects.count() == 1
@@ -101,11 +108,12 @@ def test_export_then_import_round_trips_into_another_agency(agency, other_agency
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_import_of_interval_seven_is_refused_naming_the_field(agency, tmp_path):
     before = snapshot(agency)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({**before, "checkin_interval_years": 7}))
-    with pytest.raises(CommandError) as exc:
+    with pytest.raises(CommandError) as exc, no_scope():  # as a worker or the command line runs it
         call_command("import_policy", agency.slug, str(path))
     assert "checkin_interval_years" in str(exc.value)
     assert "unchanged" in str(exc.value)
@@ -146,6 +154,7 @@ def test_import_of_interval_seven_is_refused_naming_the_field(agency, tmp_path):
         ({"sources": ["GO 1"]}, "sources"),
     ],
 )
+@pytest.mark.system_scope
 def test_a_bad_document_is_refused_whole_and_names_the_field(agency, change, field):
     before = snapshot(agency)
     # A good change rides along: it must not be written either.
@@ -178,6 +187,7 @@ def test_import_refuses_a_document_that_is_not_an_object(agency, tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_import_notes_the_changed_point_as_set_by_the_agency(agency):
     apply_policy_document(agency=agency, data={"checkin_interval_years": 4})
     policy = Policy.objects.get(agency=agency)
@@ -187,6 +197,7 @@ def test_import_notes_the_changed_point_as_set_by_the_agency(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_incident_type_left_out_is_retired_not_deleted(agency):
     kept = {"code": "deadly-force", "label": "Deadly force", "triggers_activation": True}
     apply_policy_document(agency=agency, data={"incident_types": [kept]})
@@ -200,10 +211,13 @@ def test_an_incident_type_left_out_is_retired_not_deleted(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     counts = (Agency.objects.count(), User.objects.count())
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     assert (Agency.objects.count(), User.objects.count()) == counts == (6, 38)
     out = capsys.readouterr().out
     assert "peer-support-demo-2026" in out
@@ -212,12 +226,16 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callbacks):
     from django.core import mail
 
     from checkins.models import Appointment, RescheduleRequest
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         call_command("seed_demo")
     clayton = Appointment.objects.filter(agency__slug="clayton", state="scheduled")
     assert clayton.filter(person__user__username="officer.clayton").count() == 1
@@ -226,7 +244,8 @@ def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callb
     notices = [m for m in mail.outbox if m.to == ["officer.clayton@clayton.example.org"]]
     assert len(notices) == 1 and notices[0].attachments
     assert Appointment.objects.filter(agency__slug="kcpd", state="scheduled").count() > 5
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     assert Appointment.objects.filter(agency__slug="clayton").count() == clayton.count()
 
 
@@ -246,6 +265,7 @@ ALL_AT_ONCE = {
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_document_with_a_type_a_range_and_a_choice_error_reports_all_three_at_once(agency):
     before = snapshot(agency)
     with pytest.raises(PolicyDocumentError) as exc:
@@ -276,11 +296,12 @@ def test_every_list_entry_reports_its_type_choice_and_format_errors_in_the_same_
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agency, tmp_path):
     before = snapshot(agency)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(ALL_AT_ONCE))
-    with pytest.raises(CommandError) as exc:
+    with pytest.raises(CommandError) as exc, no_scope():  # as a worker or the command line runs it
         call_command("import_policy", agency.slug, str(path))
     text = str(exc.value)
     for name in [
@@ -298,6 +319,7 @@ def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agenc
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_cross_field_rule_is_checked_alongside_a_type_error_elsewhere(agency):
     with pytest.raises(PolicyDocumentError) as exc:
         apply_policy_document(
@@ -309,6 +331,7 @@ def test_a_cross_field_rule_is_checked_alongside_a_type_error_elsewhere(agency):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", ["activation_areas", "served_groups"])
+@pytest.mark.system_scope
 def test_a_list_of_lists_is_refused_with_a_message_not_an_error_page(agency, field):
     before = snapshot(agency)
     with pytest.raises(PolicyDocumentError) as exc:

@@ -39,6 +39,7 @@ def _add(peer, actor, *, start: int, end: int, day: date = DAY, weeks: int = 1):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_the_same_peer_in_two_overlapping_shifts_is_refused_naming_both(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd, person__first_name="Ann", person__last_name="Archer")
     _add(peer, coordinator, start=20, end=8)
@@ -54,6 +55,7 @@ def test_the_same_peer_in_two_overlapping_shifts_is_refused_naming_both(kcpd, co
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_a_repeated_shift_that_overlaps_in_a_later_week_adds_no_week(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16, day=date(2026, 12, 9))
@@ -64,6 +66,7 @@ def test_a_repeated_shift_that_overlaps_in_a_later_week_adds_no_week(kcpd, coord
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_back_to_back_shifts_of_one_peer_are_not_an_overlap(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16)
@@ -73,6 +76,7 @@ def test_back_to_back_shifts_of_one_peer_are_not_an_overlap(kcpd, coordinator):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_overlapping_shifts_of_different_peers_are_added_with_a_warning_naming_the_overlap(
     login, kcpd, coordinator
 ):
@@ -97,6 +101,7 @@ def test_overlapping_shifts_of_different_peers_are_added_with_a_warning_naming_t
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_no_overlap_warning_when_other_peers_shifts_do_not_overlap(kcpd, coordinator):
     ann, bob = PeerFactory(agency=kcpd), PeerFactory(agency=kcpd)
     _add(ann, coordinator, start=8, end=16)
@@ -106,6 +111,7 @@ def test_no_overlap_warning_when_other_peers_shifts_do_not_overlap(kcpd, coordin
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_the_page_refuses_the_same_peer_twice_with_the_message(login, kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16)
@@ -121,6 +127,7 @@ def test_the_page_refuses_the_same_peer_twice_with_the_message(login, kcpd, coor
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.system_scope
 def test_two_requests_at_once_cannot_both_put_one_peer_on_overlapping_shifts(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     for week in range(4):

@@ -114,6 +114,7 @@ def test_a_count_hidden_to_protect_another_says_hidden_not_fewer_than(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))
     page = client.get(f"/kcpd/reports/quarterly/?period={data.key}").content.decode()
@@ -129,6 +130,7 @@ def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, k
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_chief_sees_the_quarterly_report_with_small_counts_hidden_and_no_peer(
     login, kcpd, data
 ):
@@ -183,6 +185,7 @@ def test_the_chief_sees_the_same_hidden_counts_on_every_page(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_quarter_too_small_to_protect_hides_its_total_hours_and_year(login, kcpd, team, quarter):
     forms(kcpd, team["Ava"], 2, month=quarter.months[0])
     client = login(member(kcpd, Role.COMMAND))
@@ -215,6 +218,7 @@ def test_a_period_not_offered_gets_a_message_not_an_error(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))
     page = client.get(f"/kcpd/reports/compensation/?period={data.key}").content.decode()
@@ -229,6 +233,7 @@ def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_another_agencys_forms_cannot_be_approved(login, kcpd, data):
     other = AgencyFactory(slug="slmpd", preset="slmpd")
     coordinator = member(other, Role.COORDINATOR)
@@ -238,6 +243,7 @@ def test_another_agencys_forms_cannot_be_approved(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_st_joseph_counts_every_off_duty_contact_as_comp_time(login):
     stjoe = AgencyFactory(slug="st-joseph", preset="st-joseph")
     peer = PeerFactory(agency=stjoe, person__first_name="Cy", person__last_name="Jones")
@@ -263,6 +269,7 @@ def test_the_year_over_year_evaluation_lists_each_year(login, kcpd, data):
     ["/kcpd/statistics/", "/kcpd/reports/quarterly/", "/kcpd/reports/compensation/",
      "/kcpd/reports/evaluation/", "/kcpd/usage/"],
 )  # fmt: skip
+@pytest.mark.system_scope
 def test_report_pages_keep_a_fixed_query_budget(
     login, kcpd, team, quarter, url, django_assert_max_num_queries
 ):
