@@ -14,6 +14,7 @@ from activations.models import Activation, CallOut, CallState, Status
 from activations.services import activation as service
 from activations.services.answers import respond
 from activations.services.callouts import escalate_due
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import IncidentType
 from notifications.sms import LocmemSmsBackend
@@ -54,7 +55,8 @@ def peers(agency, names: list[str], *, on_call: bool = False):
 
 def open_for(agency, *, needed: int = 2, callbacks) -> Activation:
     coordinator = member(agency, Role.COORDINATOR)
-    with callbacks(execute=True):
+    # In the agency's scope, as the page that opens it runs.
+    with callbacks(execute=True), tenant_db.agency_scope(agency.pk):
         return service.create(
             agency=agency, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
             incident_type=IncidentType.objects.get(agency=agency, code="pursuit-crash"),

@@ -25,6 +25,7 @@ from agencies.models import IncidentType
 from notifications.models import Message, State
 from tests.factories import AgencyFactory, PeerFactory, member
 from tests.support.races import run_together
+from tests.support.scopes import built
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -56,6 +57,7 @@ def kcpd(db):
     }
 
 
+@built
 def new_activation(kcpd, *, status: str = Status.OPEN, needed: int = 2) -> Activation:
     return Activation.objects.create(
         agency=kcpd["agency"], incident_type=kcpd["type"], occurred_at=timezone.now(),
@@ -65,6 +67,7 @@ def new_activation(kcpd, *, status: str = Status.OPEN, needed: int = 2) -> Activ
     )  # fmt: skip
 
 
+@built
 def called(activation: Activation, n: int) -> list[CallOut]:
     """n peers already called for it, as successive waves would have."""
     agency = activation.agency

@@ -15,7 +15,7 @@ from notifications.models import Message
 from notifications.sms import LocmemSmsBackend
 from roster.models import Person
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, ShiftFactory, member
-from tests.support.scopes import no_scope
+from tests.support.scopes import built, no_scope
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +61,7 @@ def chief(kcpd):
     return member(kcpd, Role.COMMAND, username="chief.kcpd")
 
 
+@built
 def pursuit(kcpd):
     return IncidentType.objects.for_agency(kcpd).get(code="pursuit-crash")
 
@@ -183,7 +184,6 @@ def test_a_third_peer_needs_the_command_role_and_a_reason(
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_opening_with_more_than_the_limit_is_refused_for_the_coordinator(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):

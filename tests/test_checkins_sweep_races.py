@@ -25,7 +25,7 @@ from checkins.services import appointments, notices
 from checkins.tasks import daily_sweep
 from notifications.models import Message
 from tests.factories import AgencyFactory, AppointmentFactory, contracted_provider
-from tests.support.scopes import no_scope
+from tests.support.scopes import built, no_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ TRAVEL = timedelta(days=40)
 NOTICE_IN, REMINDER_IN, PAST_IN = 60, 43, 10
 
 
+@built
 def _agency_with_appointments(made_at: datetime) -> tuple[Agency, dict[str, list[int]]]:
     agency = AgencyFactory()
     agency.policy.checkin_notice_days = 30
@@ -302,7 +303,6 @@ def test_a_transient_database_error_retries_only_that_agency_with_a_growing_coun
 
 
 @pytest.mark.usefixtures("retries_in_process")
-@pytest.mark.system_scope
 def test_a_transient_error_that_lasts_is_given_up_after_the_last_retry_and_counted(
     monkeypatch, caplog
 ):
@@ -325,7 +325,6 @@ def test_a_transient_error_that_lasts_is_given_up_after_the_last_retry_and_count
 
 
 @pytest.mark.usefixtures("retries_in_process")
-@pytest.mark.system_scope
 def test_an_error_that_is_not_transient_is_not_retried(monkeypatch):
     _, _, then = _swept_later(1)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from agencies.models import Agency, IncidentType, Policy, User
 from agencies.policy_io import PolicyDocumentError, policy_to_dict
 from agencies.services import apply_policy_document
-from tests.support.scopes import no_scope
+from tests.support.scopes import built, no_scope
 
 
 def export(slug: str, capsys, *args) -> dict:
@@ -16,6 +16,7 @@ def export(slug: str, capsys, *args) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+@built
 def snapshot(agency) -> dict:
     return policy_to_dict(Policy.objects.get(agency=agency))
 
@@ -33,7 +34,6 @@ def test_createagency_starts_from_the_preset(capsys):
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_createagency_refuses_a_taken_slug_and_changes_nothing(agency):
     before = snapshot(agency)
     with (
@@ -108,7 +108,6 @@ def test_export_then_import_round_trips_into_another_agency(agency, other_agency
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_import_of_interval_seven_is_refused_naming_the_field(agency, tmp_path):
     before = snapshot(agency)
     path = tmp_path / "bad.json"
@@ -154,7 +153,6 @@ def test_import_of_interval_seven_is_refused_naming_the_field(agency, tmp_path):
         ({"sources": ["GO 1"]}, "sources"),
     ],
 )
-@pytest.mark.system_scope
 def test_a_bad_document_is_refused_whole_and_names_the_field(agency, change, field):
     before = snapshot(agency)
     # A good change rides along: it must not be written either.
@@ -265,7 +263,6 @@ ALL_AT_ONCE = {
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_a_document_with_a_type_a_range_and_a_choice_error_reports_all_three_at_once(agency):
     before = snapshot(agency)
     with pytest.raises(PolicyDocumentError) as exc:
@@ -296,7 +293,6 @@ def test_every_list_entry_reports_its_type_choice_and_format_errors_in_the_same_
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agency, tmp_path):
     before = snapshot(agency)
     path = tmp_path / "bad.json"
@@ -331,7 +327,6 @@ def test_a_cross_field_rule_is_checked_alongside_a_type_error_elsewhere(agency):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", ["activation_areas", "served_groups"])
-@pytest.mark.system_scope
 def test_a_list_of_lists_is_refused_with_a_message_not_an_error_page(agency, field):
     before = snapshot(agency)
     with pytest.raises(PolicyDocumentError) as exc:

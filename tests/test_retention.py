@@ -19,6 +19,7 @@ from notifications.models import Message, State
 from security.models import AuditEvent, UserSession
 from security.tasks import retention_sweep
 from tests.factories import UserFactory
+from tests.support.scopes import built
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,13 @@ def _sweep() -> dict[str, int]:
         return retention_sweep()
 
 
+@built
 def _audit(agency, days_ago: float, action: str) -> int:
     with _at(days_ago):
         return AuditEvent.objects.create(agency=agency, action=action, outcome="done").pk
 
 
+@built
 def _attempt(model, days_ago: float, username: str):
     with _at(days_ago):
         fields = {"user_agent": "x", "ip_address": "10.0.0.9", "username": username}
@@ -52,6 +55,7 @@ def _attempt(model, days_ago: float, username: str):
         return model.objects.create(**fields)
 
 
+@built
 def _notice(agency, days_ago: float, *, state: str = State.SENT, n: int = 1) -> Message:
     with _at(days_ago):
         sent = NOW - timedelta(days=days_ago) if state == State.SENT else None
@@ -99,7 +103,6 @@ def test_a_longer_audit_period_keeps_records_longer(agency, settings):
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [kept]
 
 
-@pytest.mark.system_scope
 def test_the_audit_log_deletes_in_batches_until_none_is_left(agency):
     for i in range(7):
         _audit(agency, 370 + i, f"old {i}")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import Membership
 from roster import eligibility
@@ -69,10 +70,11 @@ def test_the_application_page_shows_every_reason(login, users, agency):
 
 def _application(agency, actor, **person):
     p = PersonFactory(agency=agency, **person)
-    return team.submit_application(
-        person=p, submitted_on=timezone.localdate() - timedelta(days=3), actor=actor,
-        letter_received=True, recommended_by="Capt. Reyes",
-    )  # fmt: skip
+    with tenant_db.agency_scope(agency.pk):  # as the application page runs it
+        return team.submit_application(
+            person=p, submitted_on=timezone.localdate() - timedelta(days=3), actor=actor,
+            letter_received=True, recommended_by="Capt. Reyes",
+        )  # fmt: skip
 
 
 @pytest.mark.django_db

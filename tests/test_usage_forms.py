@@ -12,7 +12,7 @@ from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
 from notifications.tasks import sweep_outbox
 from tests.factories import AgencyFactory, PeerFactory, member
-from tests.support.scopes import no_scope
+from tests.support.scopes import built, no_scope
 from usage_reports.models import UsageReport
 
 
@@ -31,6 +31,7 @@ def peer_user(stjoe):
     return user
 
 
+@built
 def form_data(agency, **extra):
     return {
         "served_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -88,7 +89,6 @@ def test_a_peer_files_a_form_and_the_row_holds_only_when_how_long_and_what_kind(
         ({"served_at": "2020-01-01T10:00"}, "more than a year ago"),
     ],
 )
-@pytest.mark.system_scope
 def test_bad_input_is_refused_with_a_message_and_nothing_is_stored(
     login, stjoe, peer_user, change, message
 ):
@@ -154,7 +154,6 @@ def test_another_peer_cannot_read_or_correct_a_form(login, stjoe, peer_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", Role.values)
-@pytest.mark.system_scope
 def test_only_the_coordinator_reads_all_forms(login, stjoe, peer_user, role):
     login(peer_user).post("/stjoe/usage/new/", form_data(stjoe))
     response = login(member(stjoe, role)).get("/stjoe/usage/")
@@ -194,7 +193,6 @@ def test_the_follow_up_reminder_reaches_the_peer_alone_when_due_and_names_no_one
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_a_reminder_delay_not_offered_is_refused(login, stjoe, peer_user):
     response = login(peer_user).post("/stjoe/usage/new/", form_data(stjoe, follow_up_days="365"))
     assert "Select a valid choice." in response.content.decode()
@@ -236,7 +234,6 @@ def test_joplin_usage_form_has_only_peer_time_and_type(login, joplin_peer):
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_joplin_statistics_leave_out_what_it_does_not_collect(login, joplin_peer):
     joplin, user = joplin_peer
     login(user).post("/joplin/usage/new/", form_data(joplin))
@@ -266,7 +263,6 @@ def test_an_optional_field_may_be_left_empty_and_counts_as_not_recorded(login, s
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_a_required_field_left_empty_is_refused_with_a_message(login, stjoe, peer_user):
     response = login(peer_user).post("/stjoe/usage/new/", form_data(stjoe, duration_minutes=""))
     assert response.status_code == 200 and "This field is required." in response.content.decode()

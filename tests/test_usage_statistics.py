@@ -11,6 +11,7 @@ from activations.models import Activation, CallOut, TimeEntry
 from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
 from tests.factories import AgencyFactory, PeerFactory, member
+from tests.support.scopes import built
 from usage_reports import periods
 from usage_reports.models import UsageReport
 from usage_reports.suppression import protect
@@ -36,6 +37,7 @@ def team(kcpd):
     }
 
 
+@built
 def forms(agency, peer, count, *, month, incident=0, on_duty=True, minutes=60, approved=False):
     types = list(IncidentType.objects.for_agency(agency))
     interventions = list(InterventionType.objects.for_agency(agency))
@@ -51,6 +53,7 @@ def forms(agency, peer, count, *, month, incident=0, on_duty=True, minutes=60, a
     )  # fmt: skip
 
 
+@built
 def time_entry(agency, peer, at, hours):
     activation = Activation.objects.create(
         agency=agency, status="closed", incident_type=IncidentType.objects.for_agency(agency)[0],
@@ -185,7 +188,6 @@ def test_the_chief_sees_the_same_hidden_counts_on_every_page(login, kcpd, data):
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_a_quarter_too_small_to_protect_hides_its_total_hours_and_year(login, kcpd, team, quarter):
     forms(kcpd, team["Ava"], 2, month=quarter.months[0])
     client = login(member(kcpd, Role.COMMAND))
@@ -243,7 +245,6 @@ def test_another_agencys_forms_cannot_be_approved(login, kcpd, data):
 
 
 @pytest.mark.django_db
-@pytest.mark.system_scope
 def test_st_joseph_counts_every_off_duty_contact_as_comp_time(login):
     stjoe = AgencyFactory(slug="st-joseph", preset="st-joseph")
     peer = PeerFactory(agency=stjoe, person__first_name="Cy", person__last_name="Jones")
@@ -269,7 +270,6 @@ def test_the_year_over_year_evaluation_lists_each_year(login, kcpd, data):
     ["/kcpd/statistics/", "/kcpd/reports/quarterly/", "/kcpd/reports/compensation/",
      "/kcpd/reports/evaluation/", "/kcpd/usage/"],
 )  # fmt: skip
-@pytest.mark.system_scope
 def test_report_pages_keep_a_fixed_query_budget(
     login, kcpd, team, quarter, url, django_assert_max_num_queries
 ):

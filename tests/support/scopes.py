@@ -7,6 +7,7 @@ scope finds nothing on PostgreSQL and its test fails. Data is built in system sc
 factories, the shared fixtures); a test that checks across agencies by nature says so with
 `@pytest.mark.system_scope`."""
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
@@ -34,6 +35,18 @@ def building():
     """Making test data: in system scope when the caller has none (a test body), in the
     caller's own scope when it opened one (a test of what that scope may write)."""
     return tenant_db.system_scope() if tenant_db.current() is None else nullcontext()
+
+
+def built(function):
+    """A test's helper that makes its rows, or reads back what the test made: it runs as the
+    factories do (`building()`), so the test body that calls it may stay unscoped."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with building():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def is_unscoped() -> bool:
