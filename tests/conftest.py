@@ -10,7 +10,7 @@ from django.test import Client
 from agencies import tenant_db
 from agencies.choices import Role
 from tests.factories import AgencyFactory, PersonFactory, contracted_provider, member
-from tests.support import rls
+from tests.support import rls, scopes
 from tests.support.mfa import verified_client
 
 
@@ -42,6 +42,7 @@ CLOCK: float | None = None
 def pytest_configure(config):
     global CLOCK
     CLOCK = _clock_from_env()
+    scopes.unscoped_requests()
 
 
 def pytest_report_header(config):
@@ -76,11 +77,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _system_scope():
-    """Tests build their agencies' rows with factories, across agencies, as a sweep would: in
-    system scope. Requests still narrow it to their agency in the middleware, and the
-    row-level security tests narrow it themselves."""
+    """Fixtures build their rows across agencies, as a sweep would: in system scope, from the
+    first function fixture's setup to the last one's teardown. The test body does not run in
+    it (pytest_runtest_call below). Session fixtures (the test database) are made before."""
     with tenant_db.system_scope():
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The test body runs with no scope, as a task or a request starts: what it calls must open
+    its own, or on PostgreSQL it finds no agency's rows (tests/support/scopes.py). A test that
+    checks across agencies by nature is marked `system_scope`."""
+    if item.get_closest_marker("system_scope"):
+        with scopes.no_scope(), tenant_db.system_scope():
+            return (yield)
+    with scopes.no_scope():
+        return (yield)
 
 
 @pytest.fixture
@@ -96,10 +109,11 @@ def other_agency(db):
 @pytest.fixture
 def users(agency, other_agency):
     """One user per role in `agency`, and an admin of `other_agency` as the outsider."""
-    return {
-        **{role: member(agency, role, username=f"{role}.clayton") for role in Role.values},
-        "outsider": member(other_agency, Role.ADMIN, username="admin.kcpd"),
-    }
+    with tenant_db.system_scope():
+        return {
+            **{role: member(agency, role, username=f"{role}.clayton") for role in Role.values},
+            "outsider": member(other_agency, Role.ADMIN, username="admin.kcpd"),
+        }
 
 
 @pytest.fixture
@@ -110,7 +124,8 @@ def login(db):
         if second_factor:
             return verified_client(user)
         client = Client()
-        client.force_login(user)
+        with tenant_db.system_scope():
+            client.force_login(user)
         return client
 
     return _login
@@ -120,12 +135,15 @@ def login(db):
 def clayton(users, agency):
     """Clayton with its chief as everyone's commanding officer, officer.clayton in the
     directory, and a provider whose staff is provider.clayton."""
-    chief = PersonFactory(agency=agency, user=users[Role.COMMAND], email="chief@clayton.example")
-    officer = PersonFactory(
-        agency=agency, user=users[Role.OFFICER], email="officer@clayton.example",
-        commanding_officer=chief,
-    )  # fmt: skip
-    provider = contracted_provider(agency, staff=users[Role.PROVIDER])
+    with tenant_db.system_scope():
+        chief = PersonFactory(
+            agency=agency, user=users[Role.COMMAND], email="chief@clayton.example"
+        )
+        officer = PersonFactory(
+            agency=agency, user=users[Role.OFFICER], email="officer@clayton.example",
+            commanding_officer=chief,
+        )  # fmt: skip
+        provider = contracted_provider(agency, staff=users[Role.PROVIDER])
     return {"chief": chief, "officer": officer, "provider": provider, "agency": agency}
 
 

@@ -1,5 +1,6 @@
 """Factories that keep related objects in one agency: a membership's user and agency, a
-resource's agency, all come from the same place."""
+resource's agency, all come from the same place. They build in system scope, so a test body,
+which runs with no scope (tests/conftest.py), can still make its rows."""
 
 from datetime import date, timedelta
 
@@ -10,9 +11,24 @@ from factory.django import DjangoModelFactory
 from agencies.choices import ResourceKind, Role
 from agencies.models import Agency, Membership, Resource, User
 from agencies.services import create_agency
+from tests.support.scopes import building
 
 
-class UserFactory(DjangoModelFactory):
+class Factory(DjangoModelFactory):
+    """Builds (sub-factories and post-generation steps included) in system scope, called from a
+    test body, which has none: making the data is setting up, not the behaviour under test.
+    Inside a scope the test opened, it builds in that one (tests/support/scopes.py)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        with building():
+            return super()._generate(strategy, params)
+
+
+class UserFactory(Factory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -22,7 +38,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-class AgencyFactory(DjangoModelFactory):
+class AgencyFactory(Factory):
     """An agency made the way the product makes one: from a preset, policy and lists included."""
 
     class Meta:
@@ -37,7 +53,7 @@ class AgencyFactory(DjangoModelFactory):
         return create_agency(slug=slug, name=name, preset_key=preset, **kwargs)
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(Factory):
     class Meta:
         model = Membership
 
@@ -46,7 +62,7 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.OFFICER
 
 
-class ResourceFactory(DjangoModelFactory):
+class ResourceFactory(Factory):
     class Meta:
         model = Resource
 
@@ -58,13 +74,14 @@ class ResourceFactory(DjangoModelFactory):
 
 def member(agency: Agency, *roles: str, username: str | None = None) -> User:
     """A user holding the given roles (officer by default) in one agency."""
-    user = UserFactory(username=username) if username else UserFactory()
-    for role in roles or (Role.OFFICER,):
-        MembershipFactory(agency=agency, user=user, role=role)
+    with building():
+        user = UserFactory(username=username) if username else UserFactory()
+        for role in roles or (Role.OFFICER,):
+            MembershipFactory(agency=agency, user=user, role=role)
     return user
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(Factory):
     class Meta:
         model = "roster.Person"
 
@@ -80,7 +97,7 @@ class PersonFactory(DjangoModelFactory):
     phone = "(816) 555-0100"
 
 
-class PeerFactory(DjangoModelFactory):
+class PeerFactory(Factory):
     """A peer whose person is in the same agency as the peer."""
 
     class Meta:
@@ -93,7 +110,7 @@ class PeerFactory(DjangoModelFactory):
     active_since = factory.LazyFunction(lambda: date.today() - timedelta(days=100))
 
 
-class ShiftFactory(DjangoModelFactory):
+class ShiftFactory(Factory):
     """An on-call shift of a peer, in the peer's agency, covering now unless told otherwise."""
 
     class Meta:
@@ -105,7 +122,7 @@ class ShiftFactory(DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=11))
 
 
-class ProviderFactory(DjangoModelFactory):
+class ProviderFactory(Factory):
     class Meta:
         model = "checkins.Provider"
 
@@ -117,18 +134,19 @@ def contracted_provider(agency: Agency, *, capacity: int = 2, staff: User | None
     """A provider under contract with the agency, with an office open 9 to 4 on weekdays."""
     from checkins.models import Location, OpeningHours, ProviderContract
 
-    provider = ProviderFactory()
-    ProviderContract.objects.create(agency=agency, provider=provider)
-    office = Location.objects.create(provider=provider, name=f"{provider.name} office")
-    OpeningHours.objects.bulk_create(
-        OpeningHours(location=office, weekday=day, capacity=capacity) for day in range(5)
-    )
-    if staff is not None:
-        provider.staff.add(staff)
+    with building():
+        provider = ProviderFactory()
+        ProviderContract.objects.create(agency=agency, provider=provider)
+        office = Location.objects.create(provider=provider, name=f"{provider.name} office")
+        OpeningHours.objects.bulk_create(
+            OpeningHours(location=office, weekday=day, capacity=capacity) for day in range(5)
+        )
+        if staff is not None:
+            provider.staff.add(staff)
     return provider
 
 
-class AppointmentFactory(DjangoModelFactory):
+class AppointmentFactory(Factory):
     """A scheduled check-in of a person of the agency, at the provider's first location."""
 
     class Meta:

@@ -42,6 +42,7 @@ def test_kcpd_and_slmpd_take_their_areas_from_their_policies():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_admin_edits_the_areas_one_per_line_and_the_activation_form_offers_them(
     login, users, agency
 ):
@@ -65,6 +66,7 @@ def test_the_admin_edits_the_areas_one_per_line_and_the_activation_form_offers_t
         ("A" * 81, "longer than 80"),
     ],
 )
+@pytest.mark.system_scope
 def test_a_repeated_too_long_or_endless_list_of_areas_is_refused(
     login, users, agency, lines, problem
 ):
@@ -78,6 +80,7 @@ def test_a_repeated_too_long_or_endless_list_of_areas_is_refused(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_agency_that_emptied_its_list_still_activates_and_the_call_out_names_no_area(
     login, users, agency, django_capture_on_commit_callbacks
 ):
@@ -99,6 +102,7 @@ def test_an_agency_that_emptied_its_list_still_activates_and_the_call_out_names_
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_migration_gives_existing_agencies_their_presets_areas():
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     joplin = AgencyFactory(slug="joplin", preset="joplin")

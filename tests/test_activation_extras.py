@@ -46,6 +46,7 @@ def send(client, callbacks, number="S4471", reason="on_duty_injury"):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_card_goes_out_and_only_a_count_per_reason_and_month_remains(
     login, slmpd_coordinator, injured, django_capture_on_commit_callbacks
 ):
@@ -66,6 +67,7 @@ def test_the_card_goes_out_and_only_a_count_per_reason_and_month_remains(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_two_cards_in_a_month_count_two(
     login, slmpd_coordinator, injured, django_capture_on_commit_callbacks
 ):
@@ -142,6 +144,7 @@ def clayton_activation(agency, users, open_activation):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_clayton_records_that_it_activated_the_outside_team_and_whom_it_consulted(
     login, users, clayton_activation
 ):
@@ -156,6 +159,7 @@ def test_clayton_records_that_it_activated_the_outside_team_and_whom_it_consulte
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_recording_the_outside_team_needs_whom_was_consulted(login, users, clayton_activation):
     response = login(users[Role.COORDINATOR]).post(
         f"/clayton/activations/{clayton_activation.pk}/external/", {"consulted": "  "}, follow=True
@@ -165,6 +169,7 @@ def test_recording_the_outside_team_needs_whom_was_consulted(login, users, clayt
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_agency_without_an_outside_team_cannot_record_one(
     login, slmpd, slmpd_coordinator, open_activation
 ):
@@ -178,6 +183,7 @@ def test_an_agency_without_an_outside_team_cannot_record_one(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_accepted_call_out_earns_time_settled_to_the_half_hour_on_close(
     slmpd, slmpd_coordinator, open_activation
 ):
@@ -194,12 +200,14 @@ def test_an_accepted_call_out_earns_time_settled_to_the_half_hour_on_close(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_where_peers_volunteer_an_accepted_call_out_earns_no_time(users, clayton_activation):
     respond(callout=CallOut.objects.get(), accept=True)  # Clayton: voluntary and unpaid
     assert not TimeEntry.objects.exists()
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_incident_from_long_ago_is_refused_as_a_mistake_and_calls_nobody(
     slmpd, slmpd_coordinator, open_activation
 ):

@@ -11,6 +11,7 @@ from activations.services import activation as service
 from agencies.choices import Role
 from agencies.models import IncidentType
 from tests.factories import AgencyFactory, ShiftFactory, member
+from tests.support.scopes import built
 from tests.test_activations import activate, pursuit
 
 
@@ -61,6 +62,7 @@ def test_the_service_refuses_an_area_not_on_the_agencys_list_and_a_blank_locatio
     assert not Activation.objects.exists()
 
 
+@built
 def crisis(kcpd):
     return IncidentType.objects.for_agency(kcpd).get(label="Personal or professional crisis")
 
@@ -80,6 +82,7 @@ def test_a_type_that_does_not_trigger_activation_is_refused_without_the_leads_re
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_lead_activates_for_it_with_a_reason_kept_on_the_activation(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):

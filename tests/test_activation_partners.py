@@ -97,6 +97,7 @@ def decide(client, request, decision, callbacks, slug="slmpd"):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_admin_proposes_a_partnership_and_the_other_admin_accepts(login, people, slmpd):
     joplin_admin = login(people["joplin_admin"])
     assert joplin_admin.post("/joplin/partners/", {"partner": "SLMPD"}).status_code == 302
@@ -114,6 +115,7 @@ def test_an_admin_proposes_a_partnership_and_the_other_admin_accepts(login, peop
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_partnership_to_an_unknown_or_the_same_agency_or_twice_is_refused(
     login, people, partnered
 ):
@@ -135,6 +137,7 @@ def test_either_admin_may_end_a_partnership(login, people, partnered):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_agency_outside_the_partnership_cannot_answer_it(login, people, partnered):
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     outsider = login(member(kcpd, Role.ADMIN, username="admin.kcpd"))
@@ -144,6 +147,7 @@ def test_an_agency_outside_the_partnership_cannot_answer_it(login, people, partn
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_deputy_chief_approves_and_the_partners_peers_are_called(
     login, people, slmpd, partnered, slmpd_peers, joplin_activation,
     django_capture_on_commit_callbacks,
@@ -184,6 +188,7 @@ def test_the_deputy_chief_approves_and_the_partners_peers_are_called(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_partners_coordinator_may_not_decide_when_the_policy_names_the_deputy_chief(
     login, people, asked, django_capture_on_commit_callbacks
 ):
@@ -197,6 +202,7 @@ def test_the_partners_coordinator_may_not_decide_when_the_policy_names_the_deput
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_declined_request_calls_nobody(login, people, asked, django_capture_on_commit_callbacks):
     decide(login(people["deputy_chief"]), asked, "decline", django_capture_on_commit_callbacks)
     assert AssistanceRequest.objects.get().state == "declined"
@@ -214,6 +220,7 @@ def test_asking_an_agency_that_is_not_a_partner_is_refused(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_partner_peer_who_declines_is_replaced_from_the_partner_and_accepting_earns_its_time(
     login, people, slmpd, asked, django_capture_on_commit_callbacks
 ):
@@ -231,6 +238,7 @@ def test_a_partner_peer_who_declines_is_replaced_from_the_partner_and_accepting_
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_partner_peers_on_call_appear_in_the_lookup_only_where_both_policies_allow(
     login, joplin, slmpd, partnered, slmpd_peers
 ):
@@ -248,6 +256,7 @@ def test_partner_peers_on_call_appear_in_the_lookup_only_where_both_policies_all
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_proposed_partnership_shows_no_partner_peers(login, joplin, slmpd, slmpd_peers):
     Partnership.objects.create(proposer=joplin, partner=slmpd)
     joplin.policy.partner_peers_in_lookup = True

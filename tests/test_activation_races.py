@@ -25,6 +25,7 @@ from agencies.models import IncidentType
 from notifications.models import Message, State
 from tests.factories import AgencyFactory, PeerFactory, member
 from tests.support.races import run_together
+from tests.support.scopes import built
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -56,6 +57,7 @@ def kcpd(db):
     }
 
 
+@built
 def new_activation(kcpd, *, status: str = Status.OPEN, needed: int = 2) -> Activation:
     return Activation.objects.create(
         agency=kcpd["agency"], incident_type=kcpd["type"], occurred_at=timezone.now(),
@@ -65,6 +67,7 @@ def new_activation(kcpd, *, status: str = Status.OPEN, needed: int = 2) -> Activ
     )  # fmt: skip
 
 
+@built
 def called(activation: Activation, n: int) -> list[CallOut]:
     """n peers already called for it, as successive waves would have."""
     agency = activation.agency
@@ -88,6 +91,7 @@ def answer(call: CallOut, choice: str) -> Callable[[], int]:
     return post
 
 
+@pytest.mark.system_scope
 def test_twenty_peers_accepting_at_once_give_exactly_the_limit_and_stand_the_rest_down(
     kcpd, retries
 ):
@@ -109,6 +113,7 @@ def test_twenty_peers_accepting_at_once_give_exactly_the_limit_and_stand_the_res
     assert retries() == 0
 
 
+@pytest.mark.system_scope
 def test_approve_and_decline_at_once_one_wins_and_the_other_is_told(kcpd, retries):
     PeerFactory.create_batch(3, agency=kcpd["agency"])
     outcomes = {"approved": 0, "declined": 0}
@@ -143,6 +148,7 @@ def test_approve_and_decline_at_once_one_wins_and_the_other_is_told(kcpd, retrie
     assert retries() == 0
 
 
+@pytest.mark.system_scope
 def test_close_and_accept_at_once_leave_a_closed_activation_with_nobody_waiting(kcpd, retries):
     outcomes: dict[str, int] = {}
     for _ in range(ROUNDS):
@@ -166,6 +172,7 @@ def test_close_and_accept_at_once_leave_a_closed_activation_with_nobody_waiting(
     assert retries() == 0
 
 
+@pytest.mark.system_scope
 def test_two_closes_at_once_close_it_once_and_tell_the_other_it_was_closed(kcpd, retries):
     activation = new_activation(kcpd, needed=2)
     called(activation, 2)
@@ -185,6 +192,7 @@ def test_two_closes_at_once_close_it_once_and_tell_the_other_it_was_closed(kcpd,
     assert retries() == 0
 
 
+@pytest.mark.system_scope
 def test_two_escalation_sweeps_at_once_call_one_wave(kcpd, retries):
     activation = new_activation(kcpd, needed=2)
     PeerFactory.create_batch(6, agency=kcpd["agency"])

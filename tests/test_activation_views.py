@@ -66,6 +66,7 @@ class TestRoles(role_grid(PAGES + POSTED, objects="objects")):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", POSTS)
+@pytest.mark.system_scope
 def test_posts_to_another_agencys_activation_are_404_and_change_nothing(
     login, other_agency, activation, action
 ):
@@ -80,6 +81,7 @@ def test_posts_to_another_agencys_activation_are_404_and_change_nothing(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", POSTS)
+@pytest.mark.system_scope
 def test_officers_cannot_manage_an_activation(login, users, agency, activation, action):
     response = login(users[Role.OFFICER]).post(
         reverse(f"activations:{action}", args=[agency.slug, activation.pk])

@@ -15,6 +15,7 @@ from notifications.models import Message
 from notifications.sms import LocmemSmsBackend
 from roster.models import Person
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, ShiftFactory, member
+from tests.support.scopes import built, no_scope
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +61,7 @@ def chief(kcpd):
     return member(kcpd, Role.COMMAND, username="chief.kcpd")
 
 
+@built
 def pursuit(kcpd):
     return IncidentType.objects.for_agency(kcpd).get(code="pursuit-crash")
 
@@ -87,6 +89,7 @@ def link_for(call) -> str:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_coordinator_activates_for_a_pursuit_crash_and_the_on_call_peers_get_email_and_sms(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -108,6 +111,7 @@ def test_coordinator_activates_for_a_pursuit_crash_and_the_on_call_peers_get_ema
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_decline_calls_the_next_peer_and_an_accept_tells_the_supervisor_only_that(
     client, login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -134,6 +138,7 @@ def test_a_decline_calls_the_next_peer_and_an_accept_tells_the_supervisor_only_t
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_third_peer_needs_the_command_role_and_a_reason(
     kcpd, team, coordinator, chief, django_capture_on_commit_callbacks, open_activation
 ):
@@ -179,6 +184,7 @@ def test_opening_with_more_than_the_limit_is_refused_for_the_coordinator(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_delivering_the_same_activation_twice_gives_one_message_per_recipient(
     kcpd, team, coordinator, django_capture_on_commit_callbacks, open_activation
 ):
@@ -207,6 +213,7 @@ def test_delivering_the_same_activation_twice_gives_one_message_per_recipient(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("problem", ["tampered", "expired", "other_agency"])
+@pytest.mark.system_scope
 def test_a_bad_link_gets_a_clear_page_and_changes_nothing(
     client, kcpd, team, coordinator, problem, open_activation
 ):
@@ -232,6 +239,7 @@ def test_a_bad_link_gets_a_clear_page_and_changes_nothing(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_after_closing_the_location_and_briefing_are_gone_from_the_database(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -258,6 +266,7 @@ def test_after_closing_the_location_and_briefing_are_gone_from_the_database(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_escalation_calls_the_next_peer_then_alerts_the_coordinator(
     kcpd, team, coordinator, django_capture_on_commit_callbacks, open_activation
 ):
@@ -266,16 +275,22 @@ def test_escalation_calls_the_next_peer_then_alerts_the_coordinator(
     coordinator.email = "coordinator@kcpd.example.org"
     coordinator.save()
     activation = open_activation(kcpd, actor=coordinator, incident="pursuit-crash", peers_needed=2)
-    assert escalate_due() == 0  # not yet: the policy's minutes have not passed
+    with no_scope():  # as a worker or the command line runs it
+        assert escalate_due() == 0  # not yet: the policy's minutes have not passed
     later = timezone.now() + timedelta(minutes=16)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(later),
+        django_capture_on_commit_callbacks(execute=True),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         escalate_due()
     assert CallOut.objects.filter(peer=team["spare"]).exists()
     mail.outbox.clear()
     with (
         time_machine.travel(later + timedelta(minutes=16)),
         django_capture_on_commit_callbacks(execute=True),
-    ):
+        no_scope(),
+    ):  # as a worker or the command line runs it
         escalate_due()
     assert [m.to for m in mail.outbox] == [["coordinator@kcpd.example.org"]]
     assert "nobody else is left to call" in mail.outbox[0].body
@@ -283,6 +298,7 @@ def test_escalation_calls_the_next_peer_then_alerts_the_coordinator(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_suspended_ineligible_and_involved_peers_are_never_called(
     kcpd, team, coordinator, open_activation
 ):
@@ -298,6 +314,7 @@ def test_suspended_ineligible_and_involved_peers_are_never_called(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_type_that_needs_consent_asks_for_it(
     login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):
@@ -310,6 +327,7 @@ def test_a_type_that_needs_consent_asks_for_it(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_supervisor_request_waits_for_the_coordinator(
     login, kcpd, team, chief, coordinator, django_capture_on_commit_callbacks
 ):
@@ -324,6 +342,7 @@ def test_a_supervisor_request_waits_for_the_coordinator(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_peer_sees_accepted_assignments_on_their_page(
     client, login, kcpd, team, coordinator, django_capture_on_commit_callbacks
 ):

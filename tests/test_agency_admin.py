@@ -30,6 +30,7 @@ def test_the_add_page_offers_every_preset(platform):
     assert "Personnel Policy 830" in page
 
 
+@pytest.mark.system_scope
 def test_an_agency_made_in_the_admin_starts_from_the_preset(platform):
     response = platform.post(ADD, form(_continue="Save and continue editing"))
     agency = Agency.objects.get(slug="independence")
@@ -85,6 +86,7 @@ def members_form(agency, rows, initial=()):
     return data
 
 
+@pytest.mark.system_scope
 def test_the_platform_admin_gives_a_user_a_role_by_username(platform):
     agency = AgencyFactory(slug="independence", preset="kcpd")
     UserFactory(username="admin.independence")
@@ -114,6 +116,7 @@ def test_a_bad_membership_row_gets_a_message_and_changes_nothing(platform, rows,
     assert not Membership.objects.filter(agency=agency).exists()
 
 
+@pytest.mark.system_scope
 def test_a_role_held_already_is_refused(platform):
     agency = AgencyFactory(slug="independence", preset="kcpd")
     held = MembershipFactory(agency=agency, user=UserFactory(username="admin.independence"),

@@ -46,6 +46,7 @@ def test_an_agency_that_does_not_exist_answers_404_like_a_foreign_one(login, use
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_admin_of_another_agency_gets_404_for_this_agencys_resource_under_its_own_slug(
     login, users, other_agency, resource
 ):
@@ -151,6 +152,7 @@ def test_healthz_answers_without_login(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_resource_can_be_added_edited_and_removed_by_the_admin(login, users, agency):
     client = login(users[Role.ADMIN])
     new = reverse("agencies:resource_new", args=[agency.slug])
@@ -181,6 +183,7 @@ def test_resource_with_a_bad_address_is_refused_with_a_message(login, users, age
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_delete_needs_post(login, users, agency, resource):
     url = reverse("agencies:resource_delete", args=[agency.slug, resource.pk])
     assert login(users[Role.ADMIN]).get(url).status_code == 405
@@ -208,6 +211,7 @@ def test_every_page_keeps_a_fixed_query_budget(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_policy_page_names_where_each_point_comes_from(login, users, agency):
     text = login(users[Role.COORDINATOR]).get("/clayton/policy/").content.decode()
     assert "GO 23-07 VII: email at least 30 days in advance" in text

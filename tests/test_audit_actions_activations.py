@@ -40,6 +40,7 @@ def opened(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_activating_or_asking_is_recorded_done_refused_or_denied(agency, users):
     officer, peer = users[Role.OFFICER], users[Role.PEER]
     call(agency, service.create, actor=officer, roles=frozenset({Role.OFFICER}),
@@ -53,6 +54,7 @@ def test_activating_or_asking_is_recorded_done_refused_or_denied(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_approving_and_declining_a_request_is_recorded_and_deciding_twice_refused(agency, users):
     coordinator = users[Role.COORDINATOR]
     asked = [
@@ -81,6 +83,7 @@ def test_adding_peers_outside_help_and_closing_are_recorded_with_refusals(agency
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_asking_a_partner_and_the_partners_decision_are_recorded(agency, users, opened):
     partner = AgencyFactory(slug="slmpd", preset="slmpd")
     call(agency, partners.request_help, activation=opened, partner=partner, count=1,
@@ -121,6 +124,7 @@ def _usage(agency, **fields):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_usage_form_filed_corrected_and_withdrawn_is_recorded_as_the_peers(agency, users):
     peer = PeerFactory(agency=agency, person__user=users[Role.PEER])
     other = PeerFactory(agency=agency, person__user=member(agency, Role.PEER))
@@ -141,6 +145,7 @@ def test_a_usage_form_filed_corrected_and_withdrawn_is_recorded_as_the_peers(age
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_compensation_decisions_and_days_off_are_recorded_with_refusals():
     slmpd = AgencyFactory(slug="slmpd", preset="slmpd")
     lead = member(slmpd, Role.COORDINATOR)

@@ -20,6 +20,7 @@ def admin(users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_policy_settings_save_records_done_and_a_refused_value(agency, admin):
     policy = agency.policy
     policy.checkin_interval_years = 4
@@ -60,6 +61,7 @@ def test_a_resource_edited_and_deleted_is_recorded_each_time_with_its_id(agency,
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_partnership_proposed_and_answered_is_recorded_with_refusals(
     agency, other_agency, admin, users
 ):
@@ -79,6 +81,7 @@ def test_a_partnership_proposed_and_answered_is_recorded_with_refusals(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_role_granted_and_revoked_is_recorded_in_the_agencys_log(agency):
     platform = UserFactory(username="platform", is_staff=True)
     someone = UserFactory(username="someone")
@@ -100,6 +103,7 @@ def test_an_unlock_is_recorded_and_a_username_not_of_the_agency_refused(agency, 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_sending_a_notice_again_is_recorded_and_refused_for_one_not_failed(agency, admin):
     person = member(agency)
 

@@ -28,6 +28,7 @@ def _appointment(clayton, **fields):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_new_date_asked_and_decided_is_recorded_with_refusals(clayton, users):
     agency, user, lead = clayton["agency"], users[Role.OFFICER], users[Role.COORDINATOR]
     upcoming = _appointment(clayton)
@@ -61,6 +62,7 @@ def test_the_providers_marks_are_recorded_and_a_mark_too_early_refused(clayton, 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_missed_check_in_explained_and_decided_is_recorded_with_refusals(clayton, users):
     agency, user, lead = clayton["agency"], users[Role.OFFICER], users[Role.COORDINATOR]
     past = _appointment(clayton, **_past())
@@ -84,6 +86,7 @@ def test_a_missed_check_in_explained_and_decided_is_recorded_with_refusals(clayt
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_scheduler_runs_published_and_discarded_are_recorded_with_refusals(clayton, users):
     agency, lead = clayton["agency"], users[Role.COORDINATOR]
     for horizon in (60, 5):  # the second: under the 14 days a horizon takes

@@ -28,6 +28,7 @@ def lead(users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_application_its_interview_and_its_decision_are_recorded_with_refusals(
     agency, users, lead
 ):
@@ -51,6 +52,7 @@ def test_an_application_its_interview_and_its_decision_are_recorded_with_refusal
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_peer_pages_writes_are_recorded_with_their_refusals(agency, lead, other_agency):
     peer = PeerFactory(agency=agency)
     today = clock.today(agency)
@@ -74,6 +76,7 @@ def test_the_peer_pages_writes_are_recorded_with_their_refusals(agency, lead, ot
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_status_change_and_a_restore_are_recorded_with_refusals(agency, lead):
     peer = PeerFactory(agency=agency, callouts_suspended=True, suspended_reason="Flag")
     for reason in ("At their written request", ""):  # the second: back again, with no reason
@@ -104,6 +107,7 @@ def test_a_person_added_and_edited_is_recorded_under_each_page(agency, lead):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_import_uploaded_and_confirmed_is_recorded_and_a_bad_file_refused(agency, lead):
     for text in (HEADER + ROW, "employee_number,name\n1,A\n"):
         call(agency, directory_csv.upload_import, agency=agency, actor=lead, filename="x.csv",
@@ -122,6 +126,7 @@ def test_an_import_uploaded_and_confirmed_is_recorded_and_a_bad_file_refused(age
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_shifts_added_and_deleted_and_availability_are_recorded_with_refusals(agency, lead):
     peer = PeerFactory(agency=agency, person__user=lead)
     start = clock.today(agency) + timedelta(days=2)
@@ -139,6 +144,7 @@ def test_shifts_added_and_deleted_and_availability_are_recorded_with_refusals(ag
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_entry_goes_to_the_log_of_the_agency_whose_row_was_written():
     slmpd = AgencyFactory(slug="slmpd", preset="slmpd")
     peer = PeerFactory(agency=slmpd)

@@ -101,6 +101,7 @@ class TestRoles(role_grid(PAGES)):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_sign_in_reaches_every_agency_of_the_member_and_an_unknown_name_none(
     agency, other_agency
 ):

@@ -74,6 +74,7 @@ def test_a_refusal_is_recorded_though_the_write_is_rolled_back(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_service_that_fails_midway_records_a_failure_and_keeps_none_of_its_write(
     agency, users, monkeypatch
 ):
@@ -117,6 +118,7 @@ def test_a_deleted_row_keeps_its_id_in_the_entry_and_a_new_row_gets_its_own(agen
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_change_made_on_a_page_is_recorded_once_by_its_service(login, users, agency):
     admin = login(users[Role.ADMIN])
     data = {"kind": "hotline", "name": "Crisis line", "phone": "(800) 555-0100"}
@@ -148,6 +150,7 @@ def test_a_page_the_role_may_not_use_is_recorded_denied_once(login, users, agenc
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_another_agencys_object_is_recorded_denied_once(login, users, agency, other_agency):
     theirs = ResourceFactory(agency=other_agency)
     login(users[Role.ADMIN]).post(f"/clayton/program/resources/{theirs.pk}/delete/")

@@ -28,6 +28,7 @@ from agencies.models import IncidentType, Partnership, Policy
 from notifications.models import Message
 from notifications.sms import LocmemSmsBackend
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, ShiftFactory, member
+from tests.support.scopes import no_scope
 
 BRIEF = "CANARY-BRIEF-7f3a"
 LOC = "CANARY-LOC-91c2"
@@ -188,6 +189,7 @@ def request_activation(client, joplin, callbacks):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_canary_briefing_and_location_reach_no_message_log_or_task_and_no_table_after_close(
     login, client, joplin, slmpd, people, clock, backends, task_arguments, caplog,
     django_capture_on_commit_callbacks,
@@ -207,7 +209,7 @@ def test_the_canary_briefing_and_location_reach_no_message_log_or_task_and_no_ta
     }
     # Nobody answers within the policy's minutes: the next wave calls Cal.
     clock.shift(timedelta(minutes=16))
-    with callbacks(execute=True):
+    with callbacks(execute=True), no_scope():  # as a worker or the command line runs it
         escalate_due_task.delay()
     cal = CallOut.objects.get(peer=people["spare"])
     assert cal.wave == 2
@@ -305,6 +307,7 @@ def shows_any(response) -> bool:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_called_peer_sees_the_briefing_and_location_on_the_page_until_the_close(
     client, login, opened, people, django_capture_on_commit_callbacks
 ):
@@ -328,6 +331,7 @@ def test_a_called_peer_sees_the_briefing_and_location_on_the_page_until_the_clos
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_peer_who_declined_no_longer_sees_the_briefing_or_location(
     client, opened, people, django_capture_on_commit_callbacks
 ):
@@ -341,6 +345,7 @@ def test_a_peer_who_declined_no_longer_sees_the_briefing_or_location(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_another_agencys_link_or_member_and_an_anonymous_visitor_see_neither(
     client, login, opened, people, slmpd
 ):
@@ -362,6 +367,7 @@ def test_another_agencys_link_or_member_and_an_anonymous_visitor_see_neither(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_declining_a_request_erases_its_location_and_briefing(
     login, joplin, people, django_capture_on_commit_callbacks
 ):

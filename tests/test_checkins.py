@@ -17,6 +17,7 @@ from checkins.services.due import add_years, recompute_due_dates, start_of, toda
 from checkins.services.runs import discard_run, publish_run, run_scheduler
 from checkins.tasks import daily_sweep
 from tests.factories import AppointmentFactory, PersonFactory, contracted_provider
+from tests.support.scopes import no_scope
 
 
 def _appointment(clayton, days: int) -> Appointment:
@@ -29,10 +30,11 @@ def _appointment(clayton, days: int) -> Appointment:
 
 
 def _sweep(cb):
-    with cb(execute=True):
+    with cb(execute=True), no_scope():  # as a worker runs it
         daily_sweep()
 
 
+@pytest.mark.system_scope
 def test_notice_goes_with_a_valid_invitation_30_days_before_and_only_once(
     clayton, django_capture_on_commit_callbacks
 ):
@@ -58,6 +60,7 @@ def test_notice_goes_with_a_valid_invitation_30_days_before_and_only_once(
     assert (start - appointment.noticed_at).days >= 30
 
 
+@pytest.mark.system_scope
 def test_reminders_go_once_each_on_their_days(clayton, django_capture_on_commit_callbacks):
     policy = clayton["agency"].policy
     policy.checkin_reminder_days = [7, 1]
@@ -76,6 +79,7 @@ def test_reminders_go_once_each_on_their_days(clayton, django_capture_on_commit_
     assert len(reminders) == 2
 
 
+@pytest.mark.system_scope
 def test_reschedule_asked_5_days_before_is_refused_with_the_7_day_rule(clayton, users):
     appointment = _appointment(clayton, days=5)
     with pytest.raises(ValidationError, match="at least 7 days before"):
@@ -83,6 +87,7 @@ def test_reschedule_asked_5_days_before_is_refused_with_the_7_day_rule(clayton, 
     assert not appointment.reschedule_requests.exists()
 
 
+@pytest.mark.system_scope
 def test_reschedule_asked_10_days_before_reaches_the_coordinator_and_approval_sends_a_new_notice(
     clayton, users, django_capture_on_commit_callbacks
 ):
@@ -118,6 +123,7 @@ def test_reschedule_asked_10_days_before_reaches_the_coordinator_and_approval_se
     assert event.decoded("sequence") == 1 and event.decoded("dtstart") == new.starts_at
 
 
+@pytest.mark.system_scope
 def test_a_missed_appointment_asks_for_an_explanation_and_copies_the_chief(
     clayton, users, django_capture_on_commit_callbacks
 ):
@@ -143,6 +149,7 @@ def test_a_missed_appointment_asks_for_an_explanation_and_copies_the_chief(
     assert "/checkins/requests/" in coordinators.body and "http" not in chiefs.body
 
 
+@pytest.mark.system_scope
 def test_completion_tells_the_commanding_officer_only_that_it_was_completed(
     clayton, users, django_capture_on_commit_callbacks
 ):
@@ -161,12 +168,14 @@ def test_completion_tells_the_commanding_officer_only_that_it_was_completed(
     assert due.due_on == add_years(day, 3) and due.last_completed_on == day
 
 
+@pytest.mark.system_scope
 def test_a_future_appointment_cannot_be_marked_completed(clayton, users):
     appointment = _appointment(clayton, days=2)
     with pytest.raises(ValidationError):
         svc.mark_completed(appointment=appointment, actor=users[Role.PROVIDER])
 
 
+@pytest.mark.system_scope
 def test_a_starting_agency_is_spread_evenly_over_the_interval(agency):
     for _ in range(30):
         PersonFactory(agency=agency, hire_date=date(2005, 1, 1))
@@ -181,6 +190,7 @@ def test_a_starting_agency_is_spread_evenly_over_the_interval(agency):
     assert by_year == [10, 10, 10]
 
 
+@pytest.mark.system_scope
 def test_changing_the_interval_recomputes_due_dates(clayton, users):
     from agencies.services import save_policy
 
@@ -194,6 +204,7 @@ def test_changing_the_interval_recomputes_due_dates(clayton, users):
     assert due.due_on == add_years(due.last_completed_on, 5)
 
 
+@pytest.mark.system_scope
 def test_the_scheduler_respects_capacity_notice_and_due_dates_and_reruns_without_duplicates(
     agency,
 ):
@@ -226,6 +237,7 @@ def _overdue_officer(agency):
     return PersonFactory(agency=agency, hire_date=date(2000, 1, 1))
 
 
+@pytest.mark.system_scope
 def test_a_discarded_run_frees_its_slots(agency):
     contracted_provider(agency, capacity=1)
     _overdue_officer(agency)
@@ -236,6 +248,7 @@ def test_a_discarded_run_frees_its_slots(agency):
     assert again.appointments.get().starts_at == slot
 
 
+@pytest.mark.system_scope
 def test_another_agencys_bookings_take_the_providers_capacity(agency, other_agency):
     provider = contracted_provider(agency, capacity=1)
     from checkins.models import ProviderContract
@@ -289,6 +302,7 @@ def test_hours_that_hold_no_slot_are_refused(agency):
             hours.full_clean()
 
 
+@pytest.mark.system_scope
 def test_closing_a_day_with_appointments_warns_the_platform_admin(clayton, rf):
     from django.contrib.admin.sites import site
     from django.contrib.messages import get_messages

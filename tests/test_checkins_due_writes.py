@@ -13,6 +13,7 @@ from checkins.models import DueDate, Program
 from checkins.services.due import add_years, ensure_due_dates, today_in
 from roster.services.people import save_person
 from tests.factories import PersonFactory
+from tests.support.scopes import no_scope
 from tests.test_settings_page import form_data
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -42,6 +43,7 @@ def test_a_get_of_the_compliance_and_program_pages_writes_nothing(login, users, 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_brand_new_agencys_officers_are_on_the_compliance_page_from_the_directory_save(
     login, users, clayton
 ):
@@ -54,6 +56,7 @@ def test_a_brand_new_agencys_officers_are_on_the_compliance_page_from_the_direct
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_hire_date_change_dates_an_officer_who_never_checked_in_again(users, clayton):
     agency = clayton["agency"]
     ensure_due_dates(agency=agency)
@@ -67,6 +70,7 @@ def test_a_hire_date_change_dates_an_officer_who_never_checked_in_again(users, c
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_saving_the_interval_on_the_settings_page_recomputes_the_due_dates(login, users, clayton):
     agency = clayton["agency"]
     Program.objects.create(agency=agency, started_on=date(2020, 1, 1))
@@ -86,6 +90,7 @@ def test_saving_the_interval_on_the_settings_page_recomputes_the_due_dates(login
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_saving_a_policy_directly_touches_no_due_date(clayton):
     agency = clayton["agency"]
     Program.objects.create(agency=agency, started_on=date(2020, 1, 1))
@@ -102,6 +107,7 @@ def test_saving_a_policy_directly_touches_no_due_date(clayton):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_daily_sweep_brings_due_dates_up_to_a_change_made_outside_the_services(
     clayton, django_capture_on_commit_callbacks
 ):
@@ -125,7 +131,10 @@ def test_the_daily_sweep_brings_due_dates_up_to_a_change_made_outside_the_servic
     policy = Policy.objects.get(agency=agency)
     policy.checkin_interval_years = years = 5 if policy.checkin_interval_years != 5 else 4
     policy.save()  # as the admin would
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         daily_sweep()
     assert Program.objects.get(agency=agency).interval_years == years
     assert newcomer.pk in _due(agency)

@@ -25,6 +25,7 @@ from checkins.services import appointments, notices
 from checkins.tasks import daily_sweep
 from notifications.models import Message
 from tests.factories import AgencyFactory, AppointmentFactory, contracted_provider
+from tests.support.scopes import built, no_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ TRAVEL = timedelta(days=40)
 NOTICE_IN, REMINDER_IN, PAST_IN = 60, 43, 10
 
 
+@built
 def _agency_with_appointments(made_at: datetime) -> tuple[Agency, dict[str, list[int]]]:
     agency = AgencyFactory()
     agency.policy.checkin_notice_days = 30
@@ -87,6 +89,7 @@ def _two_sweeps_at_once() -> tuple[list[dict[str, int]], list[BaseException]]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.system_scope
 def test_two_sweeps_at_once_never_crash_never_double_a_notice_and_mark_each_miss_once(caplog):
     caplog.set_level(logging.ERROR, logger="checkins")
     expected: dict[str, list[int]] = {"notice": [], "reminder": [], "missed": []}
@@ -164,6 +167,7 @@ def _swept_later(agencies: int) -> tuple[list[Agency], list[dict[str, list[int]]
     return [a for a, _ in built], [ids for _, ids in built], made_at + TRAVEL
 
 
+@pytest.mark.system_scope
 def test_one_agencys_failure_is_logged_by_id_and_the_other_agencies_are_still_swept(
     monkeypatch, caplog
 ):
@@ -176,7 +180,10 @@ def test_one_agencys_failure_is_logged_by_id_and_the_other_agencies_are_still_sw
         return real(agency=agency)
 
     monkeypatch.setattr(tasks, "sweep_agency", sweep_agency)
-    with time_machine.travel(then, tick=False):
+    with (
+        time_machine.travel(then, tick=False),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         totals = daily_sweep()
     assert totals == {"notices": 2 * EACH, "reminders": 2 * EACH, "missed": 2 * EACH, "failed": 1}
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -189,11 +196,15 @@ def test_one_agencys_failure_is_logged_by_id_and_the_other_agencies_are_still_sw
 
     # Left for the next run, which sweeps it and finds nothing left in the others.
     monkeypatch.setattr(tasks, "sweep_agency", real)
-    with time_machine.travel(then + timedelta(hours=1), tick=False):
+    with (
+        time_machine.travel(then + timedelta(hours=1), tick=False),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         totals = daily_sweep()
     assert totals == {"notices": EACH, "reminders": EACH, "missed": EACH, "failed": 0}
 
 
+@pytest.mark.system_scope
 def test_one_appointments_failure_is_rolled_back_and_left_for_the_next_run(monkeypatch, caplog):
     (agency,), (ids,), then = _swept_later(1)
     broken = ids["notice"][0]
@@ -222,6 +233,7 @@ def test_one_appointments_failure_is_rolled_back_and_left_for_the_next_run(monke
     assert Appointment.objects.get(pk=broken).noticed_at is not None
 
 
+@pytest.mark.system_scope
 def test_a_sweep_skips_quietly_what_another_sweep_marked_after_it_looked(monkeypatch):
     """The state is read again under the row lock: a miss marked meanwhile is not an error."""
     (agency,), (ids,), then = _swept_later(1)
@@ -251,6 +263,7 @@ def retries_in_process():
 
 
 @pytest.mark.usefixtures("retries_in_process")
+@pytest.mark.system_scope
 def test_a_transient_database_error_retries_only_that_agency_with_a_growing_countdown(
     monkeypatch,
 ):
@@ -274,7 +287,10 @@ def test_a_transient_database_error_retries_only_that_agency_with_a_growing_coun
 
     monkeypatch.setattr(tasks, "sweep_agency", sweep_agency)
     monkeypatch.setattr(daily_sweep, "retry", retry)
-    with time_machine.travel(then, tick=False):
+    with (
+        time_machine.travel(then, tick=False),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         totals = daily_sweep.apply().get()
     assert [r["kwargs"] for r in retries] == [{"agency_ids": [flaky.pk]}] * 2
     first, second = (r["countdown"] for r in retries)
@@ -298,7 +314,10 @@ def test_a_transient_error_that_lasts_is_given_up_after_the_last_retry_and_count
         raise OperationalError("the database system is starting up")
 
     monkeypatch.setattr(tasks, "sweep_agency", sweep_agency)
-    with time_machine.travel(then, tick=False):
+    with (
+        time_machine.travel(then, tick=False),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         totals = daily_sweep.apply().get()
     assert tries == [flaky.pk] * (1 + transient.MAX_TASK_RETRIES)
     assert totals == {"notices": 0, "reminders": 0, "missed": 0, "failed": 1}
@@ -315,7 +334,10 @@ def test_an_error_that_is_not_transient_is_not_retried(monkeypatch):
     retries: list[dict] = []
     monkeypatch.setattr(tasks, "sweep_agency", sweep_agency)
     monkeypatch.setattr(daily_sweep, "retry", lambda *a, **kw: retries.append(kw))
-    with time_machine.travel(then, tick=False):
+    with (
+        time_machine.travel(then, tick=False),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         totals = daily_sweep.apply().get()
     assert retries == []
     assert totals == {"notices": 0, "reminders": 0, "missed": 0, "failed": 1}

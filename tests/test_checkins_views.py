@@ -83,6 +83,7 @@ class TestRoles(role_grid(PAGES, objects="objects")):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_run_of_another_agency_gets_404(login, other_agency, users, agency):
     theirs = ScheduleRun.objects.create(agency=other_agency, horizon_end=date.today())
     coordinator = login(users[Role.COORDINATOR])
@@ -93,6 +94,7 @@ def test_a_run_of_another_agency_gets_404(login, other_agency, users, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_provider_cannot_see_or_mark_another_providers_appointment(login, clayton, users):
     agency = clayton["agency"]
     rival = contracted_provider(agency)
@@ -131,6 +133,7 @@ def test_an_officer_cannot_ask_to_move_another_officers_appointment(login, clayt
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_officer_asks_for_a_new_date_from_their_page(login, users, appointment):
     officer = login(users[Role.OFFICER])
     assert "Ask for a new date" in officer.get("/clayton/checkins/mine/").content.decode()
@@ -168,6 +171,7 @@ def test_an_empty_reason_gets_a_message_and_changes_nothing(login, users, appoin
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_coordinator_approves_a_request_with_a_new_slot(
     login, users, appointment, django_capture_on_commit_callbacks
 ):
@@ -194,6 +198,7 @@ def test_the_coordinator_approves_a_request_with_a_new_slot(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("slot", ["", "nonsense", "1:99999999999999999", "999:1700000000"])
+@pytest.mark.system_scope
 def test_approving_without_a_real_slot_changes_nothing(login, users, appointment, slot):
     request = RescheduleRequest.objects.create(
         agency=appointment.agency, appointment=appointment, reason="Court"
@@ -211,6 +216,7 @@ def test_approving_without_a_real_slot_changes_nothing(login, users, appointment
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_coordinator_runs_reviews_and_publishes_a_schedule(login, users, clayton):
     Program.objects.create(agency=clayton["agency"], started_on=date(2020, 1, 1))
     coordinator = login(users[Role.COORDINATOR])
@@ -234,6 +240,7 @@ def test_a_bad_horizon_gets_a_message_and_runs_nothing(login, users, clayton, ho
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_duty_hours_that_end_before_they_start_are_refused(login, users, clayton):
     Program.objects.create(agency=clayton["agency"], started_on=date(2020, 1, 1))
     response = login(users[Role.COORDINATOR]).post(
@@ -245,6 +252,7 @@ def test_duty_hours_that_end_before_they_start_are_refused(login, users, clayton
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_coordinator_decides_a_missed_checkin_and_a_new_one_follows(login, users, clayton):
     past = AppointmentFactory(
         agency=clayton["agency"],
@@ -269,6 +277,7 @@ def test_the_coordinator_decides_a_missed_checkin_and_a_new_one_follows(login, u
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_compliance_page_counts_and_exports(login, users, clayton):
     agency = clayton["agency"]
     Program.objects.create(agency=agency, started_on=date(2020, 1, 1))
@@ -286,6 +295,7 @@ def test_the_compliance_page_counts_and_exports(login, users, clayton):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_platform_admin_sees_rates_per_agency_only(login, clayton, users):
     from agencies.models import User
 
@@ -311,6 +321,7 @@ def test_the_platform_admin_sees_rates_per_agency_only(login, clayton, users):
         (Role.OFFICER, "/clayton/checkins/mine/"),
     ],
 )
+@pytest.mark.system_scope
 def test_pages_keep_a_bounded_number_of_queries(
     login, users, clayton, role, url, django_assert_max_num_queries
 ):
@@ -330,6 +341,7 @@ def test_pages_keep_a_bounded_number_of_queries(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_run_page_keeps_a_bounded_number_of_queries(
     login, users, clayton, django_assert_max_num_queries
 ):
@@ -344,6 +356,7 @@ def test_the_run_page_keeps_a_bounded_number_of_queries(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("started", ["9999-12-31", "0001-01-01", "1999-12-31"])
+@pytest.mark.system_scope
 def test_a_start_date_out_of_range_is_refused_and_changes_nothing(login, users, clayton, started):
     Program.objects.create(agency=clayton["agency"], started_on=date(2020, 1, 1))
     coordinator = login(users[Role.COORDINATOR])

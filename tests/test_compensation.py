@@ -68,6 +68,7 @@ def record(client, peer, day, period="2026Q4"):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.system_scope
 def test_slmpd_counts_days_off_against_the_two_a_year_team_activities_8_gives(login, slmpd, ava):
     client = login(member(slmpd, Role.COORDINATOR))
     page = client.get("/slmpd/reports/compensation/").content.decode()
@@ -92,6 +93,7 @@ def test_slmpd_counts_days_off_against_the_two_a_year_team_activities_8_gives(lo
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.system_scope
 def test_a_day_off_is_refused_twice_on_one_date_or_far_from_now(login, slmpd, ava):
     client = login(member(slmpd, Role.COORDINATOR))
     record(client, ava, "2026-10-09")
@@ -109,6 +111,7 @@ def test_a_day_off_is_refused_twice_on_one_date_or_far_from_now(login, slmpd, av
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.system_scope
 def test_a_day_off_recorded_by_mistake_is_removed_but_not_from_another_agency(login, slmpd, ava):
     day = DayOff.objects.create(agency=slmpd, peer=ava, taken_on=date(2026, 10, 9))
     other = AgencyFactory(slug="other", preset="slmpd")
@@ -143,6 +146,7 @@ def test_a_peer_cannot_record_days_off(login, slmpd, ava):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.system_scope
 def test_two_coordinators_recording_the_last_day_off_at_once_record_one(slmpd, ava):
     DayOff.objects.create(agency=slmpd, peer=ava, taken_on=date(2026, 3, 2))
     coordinator = member(slmpd, Role.COORDINATOR)
@@ -162,6 +166,7 @@ def test_two_coordinators_recording_the_last_day_off_at_once_record_one(slmpd, a
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_kcpd_lead_declines_an_off_duty_consult_and_it_no_longer_awaits(login):
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     peer = PeerFactory(agency=kcpd, person__first_name="Ben", person__last_name="Ray")

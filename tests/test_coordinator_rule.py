@@ -18,6 +18,7 @@ from agencies.services import apply_policy_document, grant_role
 from security.models import AuditEvent
 from tests.factories import AgencyFactory, PersonFactory, UserFactory
 from tests.support.mfa import verified_client
+from tests.support.scopes import no_scope
 from tests.test_agency_admin import members_form
 from tests.test_settings_page import form_data
 
@@ -109,6 +110,7 @@ def test_the_other_presets_set_no_rank_and_say_what_their_policy_names_instead(k
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_sergeant_is_refused_as_kcpd_pst_manager_citing_ii_j(kcpd):
     user = in_directory(kcpd, rank="Sergeant")
     with pytest.raises(ValidationError) as exc:
@@ -122,6 +124,7 @@ def test_a_sergeant_is_refused_as_kcpd_pst_manager_citing_ii_j(kcpd):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("unit", ["Internal Affairs Unit", "Homicide", "Human Resources Division"])
+@pytest.mark.system_scope
 def test_a_captain_from_an_excluded_unit_is_refused_as_kcpd_pst_manager(kcpd, unit):
     user = in_directory(kcpd, rank="Captain", unit=unit)
     with pytest.raises(ValidationError) as exc:
@@ -135,6 +138,7 @@ def test_a_captain_from_an_excluded_unit_is_refused_as_kcpd_pst_manager(kcpd, un
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rank", ["Captain", "Major", "Deputy Chief of Police"])
+@pytest.mark.system_scope
 def test_a_captain_or_above_from_another_unit_becomes_kcpd_pst_manager(kcpd, rank):
     user = in_directory(kcpd, rank=rank, unit="Central Patrol Division")
     membership = grant_role(user=user, agency=kcpd, role=Role.COORDINATOR)
@@ -143,6 +147,7 @@ def test_a_captain_or_above_from_another_unit_becomes_kcpd_pst_manager(kcpd, ran
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_officer_is_refused_as_st_joseph_coordinator_and_a_sergeant_is_not(st_joseph):
     officer = in_directory(st_joseph, rank="Police Officer", username="officer")
     with pytest.raises(ValidationError, match=r"sergeant or above.*\(GO2401 II\.H\.1"):
@@ -152,6 +157,7 @@ def test_an_officer_is_refused_as_st_joseph_coordinator_and_a_sergeant_is_not(st
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_user_with_no_directory_entry_or_an_unknown_rank_is_refused(kcpd):
     stranger = UserFactory(username="stranger")
     with pytest.raises(ValidationError, match="no entry in the agency's directory"):
@@ -163,6 +169,7 @@ def test_a_user_with_no_directory_entry_or_an_unknown_rank_is_refused(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_admin_overrides_the_rule_with_a_reason_that_is_kept(kcpd, platform):
     user = in_directory(kcpd, rank="Sergeant")
     membership = grant_role(
@@ -178,6 +185,7 @@ def test_an_admin_overrides_the_rule_with_a_reason_that_is_kept(kcpd, platform):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_override_names_who_makes_it(kcpd):
     user = in_directory(kcpd, rank="Sergeant")
     with pytest.raises(ValidationError, match="names who makes it"):
@@ -186,6 +194,7 @@ def test_an_override_names_who_makes_it(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_rule_is_for_the_coordinator_role_only_and_only_where_the_policy_sets_one(kcpd, agency):
     sergeant = in_directory(kcpd, rank="Sergeant")
     assert grant_role(user=sergeant, agency=kcpd, role=Role.PEER).pk
@@ -194,6 +203,7 @@ def test_the_rule_is_for_the_coordinator_role_only_and_only_where_the_policy_set
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_role_already_held_is_left_as_it_is_when_granted_again(kcpd, platform):
     user = in_directory(kcpd, rank="Sergeant")
     first = grant_role(
@@ -203,6 +213,7 @@ def test_a_role_already_held_is_left_as_it_is_when_granted_again(kcpd, platform)
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_rule_the_agency_changed_cites_its_change(kcpd):
     policy = Policy.objects.get(agency=kcpd)
     apply_policy_document(agency=kcpd, data={"lead_min_rank": "major"})
@@ -234,6 +245,7 @@ def test_the_admin_refuses_a_sergeant_as_kcpd_pst_manager_with_the_section(kcpd,
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_admin_grants_it_with_a_reason_kept_and_audited(kcpd, platform):
     user = in_directory(kcpd, rank="Sergeant")
     client = verified_client(platform)
@@ -253,6 +265,7 @@ def test_the_admin_grants_it_with_a_reason_kept_and_audited(kcpd, platform):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_admin_checks_a_row_changed_to_the_coordinator_role(kcpd, platform):
     user = in_directory(kcpd, rank="Sergeant")
     held = grant_role(user=user, agency=kcpd, role=Role.PEER)
@@ -276,6 +289,7 @@ def test_the_admin_refuses_a_reason_where_no_exception_is_needed(kcpd, platform)
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_admin_grants_a_captain_with_no_reason_and_audits_no_exception(kcpd, platform):
     user = in_directory(kcpd, rank="Captain")
     client = verified_client(platform)
@@ -289,6 +303,7 @@ def test_the_admin_grants_a_captain_with_no_reason_and_audits_no_exception(kcpd,
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_agency_admin_sets_the_rule_on_the_settings_page(login, users, agency):
     url = reverse("agencies:settings", args=[agency.slug])
     page = login(users[Role.ADMIN]).get(url).content.decode()
@@ -307,6 +322,7 @@ def test_the_agency_admin_sets_the_rule_on_the_settings_page(login, users, agenc
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_unknown_rank_on_the_settings_page_gets_a_message_and_changes_nothing(
     login, users, agency
 ):
@@ -321,6 +337,7 @@ def test_an_unknown_rank_on_the_settings_page_gets_a_message_and_changes_nothing
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_another_agency_and_an_anonymous_visitor_cannot_set_the_rule(login, users, agency, client):
     url = reverse("agencies:settings", args=[agency.slug])
     before = policy_to_dict(agency.policy)
@@ -333,6 +350,7 @@ def test_another_agency_and_an_anonymous_visitor_cannot_set_the_rule(login, user
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_rule_is_exported_and_imported_with_the_policy(kcpd, agency):
     data = policy_to_dict(kcpd.policy)
     assert data["lead_min_rank"] == "captain"
@@ -342,6 +360,7 @@ def test_the_rule_is_exported_and_imported_with_the_policy(kcpd, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_bad_rule_in_a_document_is_refused_with_every_error(agency):
     with pytest.raises(PolicyDocumentError) as exc:
         apply_policy_document(
@@ -355,8 +374,10 @@ def test_a_bad_rule_in_a_document_is_refused_with_every_error(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_every_demo_coordinator_meets_their_agency_rule():
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     coordinators = Membership.objects.filter(role=Role.COORDINATOR).select_related(
         "agency__policy", "user"
     )
@@ -373,6 +394,7 @@ def test_every_demo_coordinator_meets_their_agency_rule():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_only_the_platform_admin_gives_roles_in_the_admin(kcpd, client):
     in_directory(kcpd, rank="Sergeant")
     agency_admin = UserFactory(username="admin.kcpd")

@@ -186,6 +186,7 @@ def _fields(person: Person) -> tuple:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_exported_directory_imports_as_the_text_it_was(login, users, agency, other_agency,
                                                          hostile):  # fmt: skip
     exported = login(users[Role.COORDINATOR]).get(
@@ -208,6 +209,7 @@ def test_an_exported_directory_imports_as_the_text_it_was(login, users, agency, 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_imported_text_that_looks_like_a_formula_is_kept_as_typed(login, users, agency):
     typed = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(1+1)", "'Brien", "'-5"]
     out = io.StringIO()

@@ -45,6 +45,7 @@ def partner_section(page: str, name: str) -> str:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_officer_stlcounty_sees_slmpd_on_call_peers_and_slmpd_sees_county_s(login):
     seed()
     county = partner_section(
@@ -63,6 +64,7 @@ def test_officer_stlcounty_sees_slmpd_on_call_peers_and_slmpd_sees_county_s(logi
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_county_is_a_missouri_default_agency_whose_partner_points_say_they_are_demo_data(
     login,
 ):
@@ -94,6 +96,7 @@ def test_the_county_is_a_missouri_default_agency_whose_partner_points_say_they_a
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_county_has_demo_users_a_team_on_call_shifts_and_check_ins():
     seed()
     county = Agency.objects.get(slug="stlcounty")
@@ -125,6 +128,7 @@ def snapshot() -> dict:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_seed_demo_twice_changes_nothing_the_second_time():
     seed()
     before = snapshot()

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activations.models import Activation, CallOut, Status
-from activations.services import activation as service
 from agencies.choices import Role
 from agencies.models import Agency, IncidentType, User
 from demo.bulk import fill_agency
@@ -136,18 +135,21 @@ def scene(agency) -> str:
 LINK_AGENCY = re.compile(r"/callouts/([^/\s]+)/")
 
 
-def open_activations(made: list[tuple[Agency, User]], *, peers: int) -> list[Activation]:
+def open_activations(open_activation, made: list[tuple[Agency, User]], *, peers: int) -> list:
     """One activation of `peers` in each agency, one right after another: an activation calls
-    at most 50 (the model's limit), so a bigger fan-out is several agencies' incidents at once."""
-    opened = []
-    for agency, coordinator in made:
-        activation = service.create(
-            agency=agency, actor=coordinator, roles=frozenset({Role.COORDINATOR}),
-            incident_type=incident_type(agency), occurred_at=timezone.now(),
-            location=scene(agency), members_affected=1, briefing="", peers_needed=peers,
-        )  # fmt: skip
-        opened.append(activation)
-    return opened
+    at most 50 (the model's limit), so a bigger fan-out is several agencies' incidents at once.
+    Their call-outs go to the broker when each commits, as the page's would (`deliver=False`)."""
+    return [
+        open_activation(
+            agency,
+            actor=coordinator,
+            incident_type=incident_type(agency),
+            location=scene(agency),
+            peers_needed=peers,
+            deliver=False,
+        )
+        for agency, coordinator in made
+    ]
 
 
 def wait_until_ready(tmp_path: Path, name: str) -> None:
@@ -212,6 +214,7 @@ def settle(tmp_path: Path, redis_url: str, *, lease_from: float) -> int:
     return number
 
 
+@pytest.mark.system_scope
 def test_with_redis_killed_an_activation_of_10_peers_opens_at_once_and_goes_out_when_it_is_back(
     tmp_path, private_redis
 ):
@@ -262,15 +265,16 @@ def test_with_redis_killed_an_activation_of_10_peers_opens_at_once_and_goes_out_
     assert (sent, missing, doubled) == (20, 0, 0)
 
 
+@pytest.mark.system_scope
 def test_a_worker_killed_mid_fan_out_of_200_call_outs_leaves_each_peer_one_email_and_one_text(
-    tmp_path, private_redis
+    tmp_path, private_redis, open_activation
 ):
     made = teams(4, peers=50)
     sent = Message.objects.filter(state=State.SENT)
     first = start_worker(tmp_path, "first", REDIS_URL=private_redis.url)
     try:
         wait_until_ready(tmp_path, "first")
-        open_activations(made, peers=50)
+        open_activations(open_activation, made, peers=50)
         assert Message.objects.count() == 400
         assert wait_for(lambda: sent.count() >= 100, 60), (tmp_path / "first.log").read_text()
     finally:
@@ -321,8 +325,9 @@ def terminate_worker_connections() -> int:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.system_scope
 def test_the_workers_database_connections_cut_mid_delivery_lose_and_double_nothing(
-    tmp_path, private_redis
+    tmp_path, private_redis, open_activation
 ):
     made = teams(2, peers=50)
     sent = Message.objects.filter(state=State.SENT)
@@ -338,7 +343,7 @@ def test_the_workers_database_connections_cut_mid_delivery_lose_and_double_nothi
     after_send: list[int] = []
     try:
         wait_until_ready(tmp_path, "cut")
-        open_activations(made, peers=50)
+        open_activations(open_activation, made, peers=50)
         # Celery closes the database connection after every task, so the worker holds one only
         # while it delivers: a cut is tried until it finds one. Every 15 messages, from the
         # first ones to near the end of the fan-out, one cut of each kind in turn.

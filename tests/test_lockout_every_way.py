@@ -86,6 +86,7 @@ def test_a_locked_username_cannot_sign_in_with_the_right_password_until_the_cool
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_locked_username_cannot_sign_in_with_an_emailed_link_until_the_cool_off(
     linked_officer, django_capture_on_commit_callbacks
 ):
@@ -123,6 +124,7 @@ def test_a_username_locked_after_the_password_cannot_finish_with_a_code_until_th
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_five_wrong_codes_lock_the_username_end_the_session_and_refuse_the_password(
     coordinator,
 ):
@@ -167,6 +169,7 @@ def test_a_completed_sign_in_clears_the_failures(agency, coordinator):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_admin_unlocks_a_username_locked_by_wrong_codes(login, users, coordinator):
     browser = client()
     sign_in(browser, coordinator.username)

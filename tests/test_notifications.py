@@ -71,6 +71,7 @@ def test_an_unreachable_service_is_transient(settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_outbox_page_shows_states_and_only_this_agencys_messages(
     login, users, agency, other_agency
 ):
@@ -88,6 +89,7 @@ def test_outbox_page_shows_states_and_only_this_agencys_messages(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_failed_message_can_be_sent_again_but_not_another_agencys(
     login, users, agency, other_agency
 ):

@@ -165,6 +165,7 @@ def test_a_request_shows_its_agency_zone_to_scopes_inside_it(agency):
         assert tenant_db.current().time_zone == "America/Denver"
 
 
+@pytest.mark.system_scope
 def test_the_platform_rates_count_each_agency_against_its_own_today(agency, other_agency):
     from datetime import timedelta
 

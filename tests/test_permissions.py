@@ -112,6 +112,7 @@ def test_every_menu_item_names_a_known_action_and_page():
             pytest.fail(f"{item.label}: no page {item.url_name}")
 
 
+@pytest.mark.system_scope
 def test_application_page_offers_the_decision_only_to_the_policys_decider(users, login, agency):
     from roster.models import Application
     from tests.factories import PeerFactory

@@ -7,6 +7,7 @@ from django.utils import timezone
 from agencies.models import Agency, IncidentType, Policy, User
 from agencies.policy_io import PolicyDocumentError, policy_to_dict
 from agencies.services import apply_policy_document
+from tests.support.scopes import built, no_scope
 
 
 def export(slug: str, capsys, *args) -> dict:
@@ -15,13 +16,16 @@ def export(slug: str, capsys, *args) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+@built
 def snapshot(agency) -> dict:
     return policy_to_dict(Policy.objects.get(agency=agency))
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_createagency_starts_from_the_preset(capsys):
-    call_command("createagency", "clayton", "--name", "Clayton PD", "--preset", "clayton")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("createagency", "clayton", "--name", "Clayton PD", "--preset", "clayton")
     agency = Agency.objects.get(slug="clayton")
     assert agency.preset == "clayton"
     assert agency.policy.program_name == "Wellness and Peer Support Program"
@@ -32,7 +36,10 @@ def test_createagency_starts_from_the_preset(capsys):
 @pytest.mark.django_db
 def test_createagency_refuses_a_taken_slug_and_changes_nothing(agency):
     before = snapshot(agency)
-    with pytest.raises(CommandError, match="already exists"):
+    with (
+        pytest.raises(CommandError, match="already exists"),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         call_command("createagency", agency.slug, "--name", "Other", "--preset", "kcpd")
     assert snapshot(agency) == before
     assert Agency.objects.count() == 1
@@ -105,7 +112,7 @@ def test_import_of_interval_seven_is_refused_naming_the_field(agency, tmp_path):
     before = snapshot(agency)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({**before, "checkin_interval_years": 7}))
-    with pytest.raises(CommandError) as exc:
+    with pytest.raises(CommandError) as exc, no_scope():  # as a worker or the command line runs it
         call_command("import_policy", agency.slug, str(path))
     assert "checkin_interval_years" in str(exc.value)
     assert "unchanged" in str(exc.value)
@@ -178,6 +185,7 @@ def test_import_refuses_a_document_that_is_not_an_object(agency, tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_import_notes_the_changed_point_as_set_by_the_agency(agency):
     apply_policy_document(agency=agency, data={"checkin_interval_years": 4})
     policy = Policy.objects.get(agency=agency)
@@ -187,6 +195,7 @@ def test_import_notes_the_changed_point_as_set_by_the_agency(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_incident_type_left_out_is_retired_not_deleted(agency):
     kept = {"code": "deadly-force", "label": "Deadly force", "triggers_activation": True}
     apply_policy_document(agency=agency, data={"incident_types": [kept]})
@@ -200,10 +209,13 @@ def test_an_incident_type_left_out_is_retired_not_deleted(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     counts = (Agency.objects.count(), User.objects.count())
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     assert (Agency.objects.count(), User.objects.count()) == counts == (6, 38)
     out = capsys.readouterr().out
     assert "peer-support-demo-2026" in out
@@ -212,12 +224,16 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callbacks):
     from django.core import mail
 
     from checkins.models import Appointment, RescheduleRequest
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        no_scope(),
+    ):  # as a worker or the command line runs it
         call_command("seed_demo")
     clayton = Appointment.objects.filter(agency__slug="clayton", state="scheduled")
     assert clayton.filter(person__user__username="officer.clayton").count() == 1
@@ -226,7 +242,8 @@ def test_seed_demo_gives_clayton_check_ins_to_try(django_capture_on_commit_callb
     notices = [m for m in mail.outbox if m.to == ["officer.clayton@clayton.example.org"]]
     assert len(notices) == 1 and notices[0].attachments
     assert Appointment.objects.filter(agency__slug="kcpd", state="scheduled").count() > 5
-    call_command("seed_demo")
+    with no_scope():  # as a worker or the command line runs it
+        call_command("seed_demo")
     assert Appointment.objects.filter(agency__slug="clayton").count() == clayton.count()
 
 
@@ -280,7 +297,7 @@ def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agenc
     before = snapshot(agency)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(ALL_AT_ONCE))
-    with pytest.raises(CommandError) as exc:
+    with pytest.raises(CommandError) as exc, no_scope():  # as a worker or the command line runs it
         call_command("import_policy", agency.slug, str(path))
     text = str(exc.value)
     for name in [
@@ -298,6 +315,7 @@ def test_import_prints_every_error_of_the_file_at_once_and_changes_nothing(agenc
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_cross_field_rule_is_checked_alongside_a_type_error_elsewhere(agency):
     with pytest.raises(PolicyDocumentError) as exc:
         apply_policy_document(

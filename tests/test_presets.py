@@ -44,6 +44,7 @@ def test_unknown_preset_names_the_choices():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_kcpd_limits_two_peers_trains_quarterly_and_pays_overtime():
     data = exported("kcpd")
     assert data["max_peers_per_activation"] == 2
@@ -77,6 +78,7 @@ def test_kcpd_limits_two_peers_trains_quarterly_and_pays_overtime():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_clayton_checks_in_every_three_years_with_thirty_days_notice_and_is_unpaid():
     data = exported("clayton")
     assert data["checkin_interval_years"] == 3
@@ -121,6 +123,7 @@ def test_st_joseph_gives_comp_time_for_off_duty_contacts():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_joplin_incident_types_are_its_seven_crisis_kinds():
     data = exported("joplin")
     labels = [t["label"] for t in data["incident_types"]]

@@ -19,6 +19,7 @@ from notifications.models import Message, State
 from security.models import AuditEvent, UserSession
 from security.tasks import retention_sweep
 from tests.factories import UserFactory
+from tests.support.scopes import built
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,13 @@ def _sweep() -> dict[str, int]:
         return retention_sweep()
 
 
+@built
 def _audit(agency, days_ago: float, action: str) -> int:
     with _at(days_ago):
         return AuditEvent.objects.create(agency=agency, action=action, outcome="done").pk
 
 
+@built
 def _attempt(model, days_ago: float, username: str):
     with _at(days_ago):
         fields = {"user_agent": "x", "ip_address": "10.0.0.9", "username": username}
@@ -52,6 +55,7 @@ def _attempt(model, days_ago: float, username: str):
         return model.objects.create(**fields)
 
 
+@built
 def _notice(agency, days_ago: float, *, state: str = State.SENT, n: int = 1) -> Message:
     with _at(days_ago):
         sent = NOW - timedelta(days=days_ago) if state == State.SENT else None
@@ -63,6 +67,7 @@ def _notice(agency, days_ago: float, *, state: str = State.SENT, n: int = 1) -> 
         )  # fmt: skip
 
 
+@pytest.mark.system_scope
 def test_an_audit_record_364_days_old_stays_and_one_366_days_old_is_deleted(agency):
     young = _audit(agency, 364, "young")
     old = _audit(agency, 366, "old")
@@ -77,6 +82,7 @@ def test_an_audit_record_364_days_old_stays_and_one_366_days_old_is_deleted(agen
     assert old != platform_old
 
 
+@pytest.mark.system_scope
 def test_the_audit_log_has_one_deletion_path_and_it_refuses_less_than_a_year(agency):
     _audit(agency, 366, "old")
     with pytest.raises(ValueError, match="365 days"):
@@ -88,6 +94,7 @@ def test_the_audit_log_has_one_deletion_path_and_it_refuses_less_than_a_year(age
     assert AuditEvent.objects.count() == 1
 
 
+@pytest.mark.system_scope
 def test_a_longer_audit_period_keeps_records_longer(agency, settings):
     settings.RETENTION_AUDIT_DAYS = 730
     kept = _audit(agency, 400, "kept")
@@ -119,6 +126,7 @@ def test_signin_attempts_and_lockouts_89_days_old_stay_and_91_days_old_are_delet
     assert second["signin_attempts"] == 0
 
 
+@pytest.mark.system_scope
 def test_a_notice_sent_31_days_ago_loses_whom_and_what_but_its_row_stays(agency):
     old = _notice(agency, 31, n=1)
     young = _notice(agency, 29, n=2)
@@ -146,6 +154,7 @@ def test_a_notice_sent_31_days_ago_loses_whom_and_what_but_its_row_stays(agency)
     assert first["outbox"] == 2 and second["outbox"] == 0
 
 
+@pytest.mark.system_scope
 def test_a_stripped_failed_notice_cannot_be_sent_again(agency):
     from notifications import services
 
@@ -187,6 +196,7 @@ def test_a_session_note_goes_a_day_after_the_session_could_last(agency):
     assert list(UserSession.objects.values_list("session_key", flat=True)) == ["current"]
 
 
+@pytest.mark.system_scope
 def test_one_steps_failure_leaves_the_others_swept(agency, monkeypatch):
     from security import retention
 
@@ -211,6 +221,7 @@ def test_the_sweep_runs_daily_from_the_beat_schedule():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security is PostgreSQL's")
+@pytest.mark.system_scope
 def test_the_database_lets_only_the_system_scope_delete_audit_records_past_a_year(agency):
     # The database's clock is the real one: "young" is made now, "old" well over a year ago.
     young = AuditEvent.objects.create(agency=agency, action="young", outcome="done").pk
@@ -227,6 +238,7 @@ def test_the_database_lets_only_the_system_scope_delete_audit_records_past_a_yea
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.system_scope
 def test_two_sweeps_at_once_remove_each_row_once_and_crash_nowhere(agency):
     for i in range(30):
         _audit(agency, 366 + i, f"old {i}")
@@ -298,6 +310,7 @@ def test_an_audit_period_under_a_year_is_refused_at_start(settings):
     assert not {"security.E001", "security.E002"} & {e.id for e in run_checks()}
 
 
+@pytest.mark.system_scope
 def test_a_directory_file_never_confirmed_goes_a_day_after_its_upload(agency):
     from roster.models import DirectoryImport
 

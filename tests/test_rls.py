@@ -88,7 +88,8 @@ def filled(agency, other_agency):
 
 def test_raw_sql_with_no_agency_set_returns_no_rows_from_any_tenant_table(filled):
     tables = rls.protected_tables()
-    empty = [t for t in tables if _count(t) == 0]
+    with tenant_db.system_scope():
+        empty = [t for t in tables if _count(t) == 0]
     assert not empty, f"give these tables a row in _fill_every_table: {empty}"
     with tenant_db.user_scope(None):
         seen = {t: n for t in tables if (n := _count(t))}
@@ -150,7 +151,8 @@ def test_one_agency_sees_and_writes_only_its_own_rows(filled):
 def test_a_partner_reads_only_what_an_assistance_request_shows_it(filled):
     agency, partner = filled
     stranger = AgencyFactory(slug="stranger")
-    activation = Activation.objects.for_agency(agency).get()
+    with tenant_db.system_scope():
+        activation = Activation.objects.for_agency(agency).get()
     lent = PeerFactory(agency=partner)
     with tenant_db.agency_scope(partner.pk):
         # Asked for peers: the activation it was asked about, and nothing else of the agency.
@@ -181,6 +183,7 @@ def test_memberships_are_read_across_agencies_only_by_their_own_user(agency, oth
         assert not memberships.exists()
 
 
+@pytest.mark.system_scope
 def test_a_partnership_is_seen_by_its_two_agencies_only(agency, other_agency):
     Partnership.objects.create(proposer=agency, partner=other_agency)
     stranger = AgencyFactory(slug="stranger")
@@ -189,6 +192,7 @@ def test_a_partnership_is_seen_by_its_two_agencies_only(agency, other_agency):
             assert Partnership.objects.count() == expected
 
 
+@pytest.mark.system_scope
 def test_the_lookup_reads_a_partners_peers_only_where_both_policies_allow_it(agency, other_agency):
     from agencies.models import Policy
     from roster.models import Peer, Person
@@ -226,6 +230,7 @@ def test_the_audit_log_takes_events_without_an_agency_and_changes_none(agency):
             assert cursor.rowcount == 0
 
 
+@pytest.mark.system_scope
 def test_a_provider_sees_its_own_appointments_in_every_agency(filled, agency):
     appointment = checkins.Appointment.objects.get(provider__name="EAP")
     staff = apps.get_model("agencies", "User").objects.create(username="eap.staff")
@@ -243,7 +248,7 @@ def test_a_scope_is_per_transaction_and_ends_with_its_block(agency):
         assert cursor.fetchone()[0] == str(agency.pk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('app.scope', true)")
-        assert cursor.fetchone()[0] == "system"  # the suite's default, restored
+        assert cursor.fetchone()[0] == ""  # a test body's default, none, restored
 
 
 def test_integrity_errors_still_surface_under_a_scope(agency):
@@ -265,16 +270,18 @@ def test_every_beat_task_sets_its_own_scope(filled):
     from notifications.tasks import sweep_outbox
 
     agency, _ = filled
-    # The callout notice one_of_everything left failed is due again.
-    Message.objects.update(state="pending", due_at=timezone.now())
-    Activation.objects.update(last_wave_at=timezone.now() - timedelta(days=1))
-    CallOut.objects.update(called_at=timezone.now() - timedelta(days=1))  # had its wait
+    with tenant_db.system_scope():
+        # The callout notice one_of_everything left failed is due again.
+        Message.objects.update(state="pending", due_at=timezone.now())
+        Activation.objects.update(last_wave_at=timezone.now() - timedelta(days=1))
+        CallOut.objects.update(called_at=timezone.now() - timedelta(days=1))  # had its wait
     with tenant_db.user_scope(None):
         assert sweep_outbox() == 1
         assert escalate_due_task() == 1
         assert daily_sweep()["reminders"] > 0  # for the appointment in two hours
-    assert Message.objects.get(purpose="callout", channel="email").state == "sent"
-    assert Activation.objects.for_agency(agency).get().exhausted_at is not None
+    with tenant_db.system_scope():
+        assert Message.objects.get(purpose="callout", channel="email").state == "sent"
+        assert Activation.objects.for_agency(agency).get().exhausted_at is not None
 
 
 def test_the_app_connection_passes_the_bypass_check_and_the_owner_does_not():

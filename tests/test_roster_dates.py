@@ -70,6 +70,7 @@ def test_a_peer_page_date_out_of_range_is_refused_and_nothing_stored(
     assert not model.objects.filter(peer=peer).exists()
 
 
+@pytest.mark.system_scope
 def test_an_agreement_dated_0001_01_01_is_refused_and_the_old_one_kept(
     login, coordinator, agency, peer
 ):
@@ -92,6 +93,7 @@ def test_a_hire_date_of_0001_01_01_is_refused_by_the_directory_form(login, coord
     assert not Person.objects.filter(employee_number="5001").exists()
 
 
+@pytest.mark.system_scope
 def test_the_services_refuse_out_of_range_dates_themselves(agency, coordinator, peer):
     person = PersonFactory(agency=agency, hire_date=date(1, 1, 1))
     with pytest.raises(ValidationError, match="hire date cannot be before"):
@@ -139,6 +141,7 @@ def _header(login, coordinator, peer) -> str:
     return page.content.decode().split('<p class="text-body-secondary">', 1)[1].split("</p>")[0]
 
 
+@pytest.mark.system_scope
 def test_the_peer_header_says_inactive_since_for_an_inactive_peer(login, coordinator, peer):
     team.change_status(peer=peer, to=PeerStatus.INACTIVE, actor=coordinator,
                        roles=frozenset({Role.COORDINATOR}), reason="Written request")  # fmt: skip
@@ -147,6 +150,7 @@ def test_the_peer_header_says_inactive_since_for_an_inactive_peer(login, coordin
     assert "active since" not in header.replace("inactive since", "")
 
 
+@pytest.mark.system_scope
 def test_the_peer_header_says_in_training_since_after_reinstatement(login, coordinator, peer):
     roles = frozenset({Role.COORDINATOR})
     with time_machine.travel(datetime(2026, 10, 1, 12, tzinfo=CHICAGO), tick=False):

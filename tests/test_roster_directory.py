@@ -39,6 +39,7 @@ def test_a_csv_with_one_bad_row_names_its_line_and_imports_nothing(coordinator_c
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_fixed_file_previews_then_imports_on_confirmation(coordinator_client, agency):
     fixed = "1004,Dee,Dunn,Officer,North,sworn,2012-02-02,dee@example.org,yes"
     response = upload(coordinator_client, agency, HEADER + "\n".join([*GOOD, fixed]) + "\n")
@@ -53,6 +54,7 @@ def test_the_fixed_file_previews_then_imports_on_confirmation(coordinator_client
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_reimporting_updates_by_employee_number(coordinator_client, agency, users):
     PersonFactory(agency=agency, employee_number="1001", first_name="Ann", last_name="Old")
     plan = directory_csv.plan_import(agency=agency, text=HEADER + "\n".join(GOOD))
@@ -109,6 +111,7 @@ BOSS_HEADER = "employee_number,first_name,last_name,commanding_officer\n"
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_commanding_officer_given_by_name_is_matched_in_the_directory_and_the_file(agency, users):
     PersonFactory(agency=agency, employee_number="500", first_name="Carla", last_name="Chief")
     text = BOSS_HEADER + (
@@ -131,6 +134,7 @@ def test_a_commanding_officer_given_by_name_is_matched_in_the_directory_and_the_
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_ambiguous_or_unknown_commanding_officer_name_is_reported_per_row(agency):
     PersonFactory(agency=agency, employee_number="500", first_name="Pat", last_name="Lee")
     text = BOSS_HEADER + (
@@ -186,6 +190,7 @@ def test_a_file_that_is_not_utf8_is_refused(coordinator_client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_export_then_import_changes_nothing(coordinator_client, agency):
     boss = PersonFactory(agency=agency, employee_number="9", administrative_leave=True)
     PersonFactory(agency=agency, employee_number="10", commanding_officer=boss)
@@ -198,6 +203,7 @@ def test_export_then_import_changes_nothing(coordinator_client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_staged_import_of_another_agency_or_user_is_404(login, users, agency, other_agency):
     staged = directory_csv.stage_import(
         agency=agency, user=users[Role.COORDINATOR], filename="x.csv", text=HEADER + GOOD[0]
@@ -212,6 +218,7 @@ def test_a_staged_import_of_another_agency_or_user_is_404(login, users, agency, 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_administrative_leave_takes_an_active_peer_off_call_outs_and_tells_the_coordinator(
     coordinator_client, agency, users, django_capture_on_commit_callbacks
 ):
@@ -238,6 +245,7 @@ def test_administrative_leave_takes_an_active_peer_off_call_outs_and_tells_the_c
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_same_flag_by_csv_takes_the_peer_off_call_outs(agency, users):
     agency.policy.disqualifying_flags = ["administrative_leave"]
     agency.policy.save()
@@ -268,6 +276,7 @@ def person_post(person, **changes):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_duplicate_employee_number_is_refused_on_the_form(coordinator_client, agency):
     PersonFactory(agency=agency, employee_number="1")
     other = PersonFactory(agency=agency, employee_number="2")

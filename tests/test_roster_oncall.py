@@ -43,6 +43,7 @@ def test_officer_sees_who_is_on_call_first_with_tel_and_sms_links(login, kcpd, o
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_peer_not_available_is_not_shown_as_on_call(login, kcpd, officer_kcpd):
     shift = ShiftFactory(peer__agency=kcpd, peer__person__first_name="Olivia")
     oncall.set_availability(peer=shift.peer, unavailable_until=timezone.now() + timedelta(hours=3))
@@ -134,6 +135,7 @@ def test_the_printable_roster_has_a_qr_code_to_the_lookup(login, kcpd, officer_k
 @pytest.mark.django_db
 # Before the shifts below: from 28 February 2027, 08:00 the first is over and refused.
 @time_machine.travel(datetime(2027, 2, 1, 12, tzinfo=CHICAGO).timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_a_weekly_night_shift_keeps_its_wall_clock_times_across_the_dst_change(kcpd):
     peer = PeerFactory(agency=kcpd)
     coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
@@ -163,6 +165,7 @@ def test_a_skipped_wall_time_moves_forward():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_overlapping_past_and_inactive_shifts_are_refused(kcpd):
     peer = PeerFactory(agency=kcpd)
     actor = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
@@ -183,6 +186,7 @@ def test_overlapping_past_and_inactive_shifts_are_refused(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_gaps_are_the_hours_nobody_reachable_covers(kcpd):
     now = datetime(2026, 11, 23, 12, tzinfo=CHICAGO)
     peer = PeerFactory(agency=kcpd)
@@ -229,6 +233,7 @@ def test_the_schedule_form_refuses_bad_input_with_a_message(login, kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_peer_sets_not_available_until_and_back(login, kcpd):
     peer = PeerFactory(agency=kcpd)
     user = member(kcpd, Role.PEER, username="peer.kcpd")
@@ -253,6 +258,7 @@ def test_a_peer_role_without_a_roster_entry_gets_a_clear_404(login, kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_with_a_thousand_peers_and_five_thousand_people_the_pages_keep_their_query_budget(
     login, kcpd, officer_kcpd, django_assert_max_num_queries
 ):
@@ -279,6 +285,7 @@ def test_with_a_thousand_peers_and_five_thousand_people_the_pages_keep_their_que
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_administrative_leave_stops_call_outs_even_where_the_policy_does_not_bar_joining(
     login, kcpd, officer_kcpd
 ):

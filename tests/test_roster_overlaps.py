@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from agencies import tenant_db
 from agencies.choices import Role
 from roster import selectors
 from roster.models import OnCallShift
@@ -33,12 +34,14 @@ def coordinator(kcpd):
 
 
 def _add(peer, actor, *, start: int, end: int, day: date = DAY, weeks: int = 1):
-    return oncall.add_shifts(peer=peer, start_day=day, start_time=time(start),
-                             end_time=time(end), repeat_weeks=weeks, actor=actor)  # fmt: skip
+    with tenant_db.agency_scope(peer.agency_id):  # as the schedule page runs it
+        return oncall.add_shifts(peer=peer, start_day=day, start_time=time(start),
+                                 end_time=time(end), repeat_weeks=weeks, actor=actor)  # fmt: skip
 
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_the_same_peer_in_two_overlapping_shifts_is_refused_naming_both(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd, person__first_name="Ann", person__last_name="Archer")
     _add(peer, coordinator, start=20, end=8)
@@ -54,6 +57,7 @@ def test_the_same_peer_in_two_overlapping_shifts_is_refused_naming_both(kcpd, co
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_a_repeated_shift_that_overlaps_in_a_later_week_adds_no_week(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16, day=date(2026, 12, 9))
@@ -64,6 +68,7 @@ def test_a_repeated_shift_that_overlaps_in_a_later_week_adds_no_week(kcpd, coord
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_back_to_back_shifts_of_one_peer_are_not_an_overlap(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16)
@@ -73,6 +78,7 @@ def test_back_to_back_shifts_of_one_peer_are_not_an_overlap(kcpd, coordinator):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_overlapping_shifts_of_different_peers_are_added_with_a_warning_naming_the_overlap(
     login, kcpd, coordinator
 ):
@@ -106,6 +112,7 @@ def test_no_overlap_warning_when_other_peers_shifts_do_not_overlap(kcpd, coordin
 
 @pytest.mark.django_db
 @time_machine.travel(NOW.timestamp(), tick=False)
+@pytest.mark.system_scope
 def test_the_page_refuses_the_same_peer_twice_with_the_message(login, kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     _add(peer, coordinator, start=8, end=16)
@@ -121,6 +128,7 @@ def test_the_page_refuses_the_same_peer_twice_with_the_message(login, kcpd, coor
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.system_scope
 def test_two_requests_at_once_cannot_both_put_one_peer_on_overlapping_shifts(kcpd, coordinator):
     peer = PeerFactory(agency=kcpd)
     for week in range(4):

@@ -21,6 +21,7 @@ def link_in_mail() -> str:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_person_in_the_directory_signs_in_with_a_one_time_link(
     client, agency, django_capture_on_commit_callbacks
 ):
@@ -40,6 +41,7 @@ def test_a_person_in_the_directory_signs_in_with_a_one_time_link(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_active_peer_gets_the_peer_role_with_the_account(
     client, agency, django_capture_on_commit_callbacks
 ):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import Membership
 from roster import eligibility
@@ -54,6 +55,7 @@ def test_at_clayton_a_dispatcher_is_not_an_officer(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_application_page_shows_every_reason(login, users, agency):
     person = PersonFactory(agency=agency, probationary=True, member_class="dispatcher")
     application = team.submit_application(
@@ -68,13 +70,15 @@ def test_the_application_page_shows_every_reason(login, users, agency):
 
 def _application(agency, actor, **person):
     p = PersonFactory(agency=agency, **person)
-    return team.submit_application(
-        person=p, submitted_on=timezone.localdate() - timedelta(days=3), actor=actor,
-        letter_received=True, recommended_by="Capt. Reyes",
-    )  # fmt: skip
+    with tenant_db.agency_scope(agency.pk):  # as the application page runs it
+        return team.submit_application(
+            person=p, submitted_on=timezone.localdate() - timedelta(days=3), actor=actor,
+            letter_received=True, recommended_by="Capt. Reyes",
+        )  # fmt: skip
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_at_clayton_only_the_chief_decides_and_an_interview_is_needed(agency, users):
     application = _application(agency, users[Role.COORDINATOR])
     with pytest.raises(PermissionDenied, match="Chief of Police, after consulting"):
@@ -101,6 +105,7 @@ def test_at_clayton_only_the_chief_decides_and_an_interview_is_needed(agency, us
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_applicant_goes_all_the_way_to_active_with_history(agency, users):
     coordinator = users[Role.COORDINATOR]
     person_user = UserFactory(username="new.peer")
@@ -134,6 +139,7 @@ def test_an_applicant_goes_all_the_way_to_active_with_history(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_kcpd_withdrawal_must_be_in_writing_and_reinstatement_needs_training():
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
@@ -158,6 +164,7 @@ def test_kcpd_withdrawal_must_be_in_writing_and_reinstatement_needs_training():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_reinstated_peer_needs_training_dated_after_reinstatement():
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")
@@ -199,6 +206,7 @@ def test_reinstated_peer_needs_training_dated_after_reinstatement():
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_first_training_peer_may_count_any_training_record(agency, users):
     coordinator = users[Role.COORDINATOR]
     peer = PeerFactory(agency=agency, status=PeerStatus.IN_TRAINING, active_since=None)
@@ -217,6 +225,7 @@ def test_an_impossible_move_is_refused_with_a_message(agency, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_restore_is_refused_while_the_flag_stands_and_allowed_after(agency, users):
     peer = PeerFactory(agency=agency, person__probationary=True, callouts_suspended=True)
     with pytest.raises(ValidationError, match="still disqualifies"):
@@ -237,6 +246,7 @@ def test_slmpd_warns_when_the_team_is_outside_twenty_to_twenty_four(login):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_kcpd_quarterly_training_is_overdue_until_trained_or_excused_by_memo(login):
     kcpd = AgencyFactory(slug="kcpd", preset="kcpd")
     coordinator = member(kcpd, Role.COORDINATOR, username="coordinator.kcpd")

@@ -106,6 +106,7 @@ def test_this_agencys_object_under_the_other_agencys_address_is_404(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "key"), POSTS)
+@pytest.mark.system_scope
 def test_posting_to_another_agencys_object_is_404_and_changes_nothing(
     login, other_agency, objects, name, key
 ):

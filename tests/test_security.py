@@ -41,6 +41,7 @@ def test_a_privileged_role_without_mfa_is_sent_to_set_it_up_first(client, agency
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_coordinator_sets_up_mfa_gets_recovery_codes_and_reaches_the_page(client, agency):
     user = member(agency, Role.COORDINATOR, username="coordinator.new")
     sign_in(client, user.username)
@@ -86,6 +87,7 @@ def test_mfa_is_optional_for_peers_and_officers(client, agency, role):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_sixth_try_is_refused_even_with_the_right_password_until_the_admin_unlocks(
     login, agency, users
 ):
@@ -162,6 +164,7 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_removing_a_membership_ends_the_users_sessions(client, agency):
     user = member(agency, Role.OFFICER)
     sign_in(client, user.username)
@@ -184,6 +187,7 @@ def test_short_and_common_passwords_are_refused(login, agency, password, message
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_privileged_change_is_in_the_audit_log_with_actor_agency_address_and_outcome(
     login, users, agency
 ):
@@ -197,6 +201,7 @@ def test_a_privileged_change_is_in_the_audit_log_with_actor_agency_address_and_o
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_refusal_that_redirects_with_a_message_is_audited_as_refused(login, users, clayton):
     from tests.factories import AppointmentFactory
 
@@ -210,12 +215,14 @@ def test_a_refusal_that_redirects_with_a_message_is_audited_as_refused(login, us
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_exports_are_audited(login, users, agency):
     login(users[Role.COORDINATOR]).get("/clayton/reports/quarterly/", {"format": "csv"})
     assert AuditEvent.objects.filter(action="usage_reports:quarterly (csv)").exists()
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_audit_log_cannot_be_changed_or_deleted(login, users):
     login(users[Role.ADMIN]).get("/clayton/reports/quarterly/", {"format": "csv"})
     event = AuditEvent.objects.first()

@@ -31,6 +31,7 @@ def admin_client(login, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_admin_changes_the_interval_and_it_is_noted_as_set_by_the_agency(admin_client, agency):
     url = reverse("agencies:settings", args=[agency.slug])
     response = admin_client.post(url, form_data(agency.policy, checkin_interval_years=4))
@@ -42,6 +43,7 @@ def test_admin_changes_the_interval_and_it_is_noted_as_set_by_the_agency(admin_c
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_posting_the_page_unchanged_changes_no_source(admin_client, agency):
     url = reverse("agencies:settings", args=[agency.slug])
     before = policy_to_dict(agency.policy)
@@ -51,6 +53,7 @@ def test_posting_the_page_unchanged_changes_no_source(admin_client, agency):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("years", [2, 6, 7, "", "three"])
+@pytest.mark.system_scope
 def test_an_interval_outside_three_to_five_years_is_refused_with_a_message(
     admin_client, agency, years
 ):
@@ -75,6 +78,7 @@ def test_an_interval_outside_three_to_five_years_is_refused_with_a_message(
         ({"checkin_reminder_days": "45, 1"}, "checkin_reminder_days"),
     ],
 )
+@pytest.mark.system_scope
 def test_check_in_lead_times_that_contradict_the_notice_are_refused(
     admin_client, agency, changes, field
 ):
@@ -101,6 +105,7 @@ def test_reminder_days_must_be_numbers(admin_client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_confidentiality_exceptions_are_edited_one_per_line(admin_client, agency):
     url = reverse("agencies:settings", args=[agency.slug])
     admin_client.post(
@@ -127,6 +132,7 @@ def list_post(items: list[dict], prefix: str = "incident_types", initial: int = 
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_admin_adds_an_incident_type_and_retires_one(admin_client, agency):
     url = reverse("agencies:settings_list", args=[agency.slug, "incident_types"])
     current = list(IncidentType.objects.for_agency(agency).filter(active=True))
@@ -150,6 +156,7 @@ def test_admin_adds_an_incident_type_and_retires_one(admin_client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_two_entries_with_one_code_are_refused_and_nothing_changes(admin_client, agency):
     url = reverse("agencies:settings_list", args=[agency.slug, "incident_types"])
     before = policy_to_dict(agency.policy)
@@ -179,6 +186,7 @@ def test_team_role_with_min_above_max_is_refused(admin_client, agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_existing_entrys_code_cannot_be_changed_by_a_tampered_post(admin_client, agency):
     url = reverse("agencies:settings_list", args=[agency.slug, "intervention_types"])
     rows = list(InterventionType.objects.for_agency(agency).filter(active=True))

@@ -23,6 +23,7 @@ def test_a_follow_up_reminder_for_tomorrow_says_tomorrow_not_in_1_days(agency):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_peer_who_never_answered_a_closed_activation_is_not_told_cancelled(client, agency):
     activation = Activation.objects.create(
         agency=agency, incident_type=IncidentType.objects.for_agency(agency)[0],
@@ -39,6 +40,7 @@ def test_a_peer_who_never_answered_a_closed_activation_is_not_told_cancelled(cli
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_a_scheduler_run_that_placed_nobody_is_not_left_waiting_for_review(login, users):
     login(users[Role.COORDINATOR]).post("/clayton/checkins/runs/", {"horizon_days": "60"})
     run = ScheduleRun.objects.get()
@@ -48,6 +50,7 @@ def test_a_scheduler_run_that_placed_nobody_is_not_left_waiting_for_review(login
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_an_overdue_officer_with_an_appointment_booked_is_told_it_is_booked(login, clayton):
     officer = clayton["officer"]
     DueDate.objects.update_or_create(
@@ -60,6 +63,7 @@ def test_an_overdue_officer_with_an_appointment_booked_is_told_it_is_booked(logi
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_outreach_page_counts_the_cards_still_on_the_way(login, users, agency):
     policy = agency.policy
     policy.outreach_reasons = ["on_duty_injury"]

@@ -319,6 +319,7 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("seed", "rate", "threshold", "now", "since"),
                          [(*case, None)[:5] for case in CASES])  # fmt: skip
+@pytest.mark.system_scope
 def test_no_hidden_count_can_be_worked_out_from_everything_a_chief_can_read(
     login, seed, rate, threshold, now, since
 ):

@@ -78,6 +78,7 @@ def test_which_database_errors_count_as_transient():
     assert not is_transient(database_error(message="disk full", sqlstate="53100"))
 
 
+@pytest.mark.system_scope
 def test_a_deadlock_in_the_answer_is_retried_and_the_peer_sees_it_accepted(
     client, call, monkeypatch
 ):
@@ -90,6 +91,7 @@ def test_a_deadlock_in_the_answer_is_retried_and_the_peer_sees_it_accepted(
     assert CallOut.objects.get(pk=call.pk).state == CallState.ACCEPTED
 
 
+@pytest.mark.system_scope
 def test_a_database_that_keeps_failing_gets_the_busy_page_not_a_500(client, call, monkeypatch):
     service, calls = failing(99)
     monkeypatch.setattr(views, "respond_service", service)
@@ -129,6 +131,7 @@ def test_a_blip_before_any_view_runs_gets_the_busy_page(db, login, monkeypatch):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real dropped connection")
+@pytest.mark.system_scope
 def test_a_connection_the_server_drops_mid_answer_is_reopened_and_the_answer_kept(
     client, call, monkeypatch
 ):

@@ -11,6 +11,7 @@ from activations.models import Activation, CallOut, TimeEntry
 from agencies.choices import Role
 from agencies.models import IncidentType, InterventionType
 from tests.factories import AgencyFactory, PeerFactory, member
+from tests.support.scopes import built
 from usage_reports import periods
 from usage_reports.models import UsageReport
 from usage_reports.suppression import protect
@@ -36,6 +37,7 @@ def team(kcpd):
     }
 
 
+@built
 def forms(agency, peer, count, *, month, incident=0, on_duty=True, minutes=60, approved=False):
     types = list(IncidentType.objects.for_agency(agency))
     interventions = list(InterventionType.objects.for_agency(agency))
@@ -51,6 +53,7 @@ def forms(agency, peer, count, *, month, incident=0, on_duty=True, minutes=60, a
     )  # fmt: skip
 
 
+@built
 def time_entry(agency, peer, at, hours):
     activation = Activation.objects.create(
         agency=agency, status="closed", incident_type=IncidentType.objects.for_agency(agency)[0],
@@ -114,6 +117,7 @@ def test_a_count_hidden_to_protect_another_says_hidden_not_fewer_than(kcpd):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))
     page = client.get(f"/kcpd/reports/quarterly/?period={data.key}").content.decode()
@@ -129,6 +133,7 @@ def test_the_coordinator_sees_per_peer_overtime_in_the_quarterly_report(login, k
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_chief_sees_the_quarterly_report_with_small_counts_hidden_and_no_peer(
     login, kcpd, data
 ):
@@ -215,6 +220,7 @@ def test_a_period_not_offered_gets_a_message_not_an_error(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
     client = login(member(kcpd, Role.COORDINATOR))
     page = client.get(f"/kcpd/reports/compensation/?period={data.key}").content.decode()
@@ -229,6 +235,7 @@ def test_the_lead_approves_off_duty_consults_for_overtime(login, kcpd, data):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope
 def test_another_agencys_forms_cannot_be_approved(login, kcpd, data):
     other = AgencyFactory(slug="slmpd", preset="slmpd")
     coordinator = member(other, Role.COORDINATOR)

@@ -150,6 +150,7 @@ def mails_written(tmp_path: Path) -> int:
     return sum(f.read_text().count("\nMessage-ID: ") for f in folder.iterdir())
 
 
+@pytest.mark.system_scope
 def test_a_worker_killed_while_sending_loses_nothing(
     tmp_path, kcpd_activation_data, real_broker, open_activation
 ):
@@ -178,6 +179,7 @@ def test_a_worker_killed_while_sending_loses_nothing(
     assert mails_written(tmp_path) == 2
 
 
+@pytest.mark.system_scope
 def test_with_redis_down_the_activation_is_kept_and_its_messages_go_out_once_it_is_back(
     tmp_path, kcpd_activation_data, real_broker, open_activation
 ):

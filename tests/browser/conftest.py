@@ -12,6 +12,15 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+def pytest_collection_modifyitems(items):
+    """A journey's body reads back, across agencies, what the pages it drove wrote: it runs in
+    system scope. The pages themselves are served by the live server's own thread, which starts
+    each request with no scope, as a real server does."""
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.system_scope)
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API keeps an event loop running in this thread for the whole session; the

@@ -12,10 +12,16 @@ from checkins.models import MissedCheckin, RescheduleRequest, ScheduleRun
 from notifications.models import Message
 from roster.models import Application, DirectoryImport, TrainingMemo
 from tests.factories import AppointmentFactory, PeerFactory, ResourceFactory, ShiftFactory, member
+from tests.support.scopes import building
 from usage_reports.models import DayOff, UsageReport
 
 
 def one_of_everything(agency: Agency, partner: Agency, *, peer_user=None) -> dict:
+    with building():
+        return _everything(agency, partner, peer_user=peer_user)
+
+
+def _everything(agency: Agency, partner: Agency, *, peer_user=None) -> dict:
     peer = PeerFactory(agency=agency, **({"person__user": peer_user} if peer_user else {}))
     coordinator = member(agency, Role.COORDINATOR)
     activation = Activation.objects.create(
