@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -81,6 +82,13 @@ def _system_scope():
     row-level security tests narrow it themselves."""
     with tenant_db.system_scope():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page an earlier test had cached (the on-call
+    lookup's, roster/lookup_cache.py) must not answer for this test's rows."""
+    cache.clear()
 
 
 @pytest.fixture
