@@ -1,12 +1,14 @@
 """The on-call lookup's team section, rendered once and served from the cache to every officer of
 the agency who asks for the same page before anything it shows changes.
 
-An entry is filed under the agency's roster version (roster/versions.py: every change to the
-roster, a shift, availability or a flag replaces it), the policy's last save (titles, the flags
-that bar call-outs, team role labels) and the agency's time zone, so a change shows on the next
-request. What changes with the clock alone (a shift starts or ends, a peer is back) ends the
-entry: it expires at the next such moment, and after a minute at the latest, which bounds what
-a change made outside the services (or a version lost with Redis) could leave on show.
+An entry is filed under the policy's last save (titles, the flags that bar call-outs, team role
+labels), the agency's time zone and the page, and holds the agency's roster version it was
+rendered under (roster/versions.py: every change to the roster, a shift, availability or a flag
+replaces it); it is served only while that version is still the agency's, so a change shows on
+the next request. What changes with the clock alone (a shift starts or ends, a peer is back)
+ends the entry: it expires at the next such moment, and after a minute at the latest, which
+bounds what a change made outside the services (or a version lost with Redis) could leave on
+show.
 
 The section names no viewer, and nothing here writes to the database: the lookup still leaves
 no trace of who looked. A cache that fails (Redis down) costs a render, never the page."""
@@ -20,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Policy
 from roster import selectors
-from roster.versions import roster_version
+from roster.versions import roster_version, version_key
 
 logger = logging.getLogger(__name__)
 
@@ -59,22 +61,22 @@ def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> tupl
 def team_section(*, agency: Agency, policy: Policy, now: datetime, page: str | None) -> SafeString:
     """The HTML of those on call now and one page of the rest."""
     number = _page_number(page)
+    key = f"lookup-team:{agency.pk}:{policy.updated_at.timestamp()}:{agency.time_zone}:{number}"
     try:
-        version = roster_version(agency.pk)
-        key = (
-            f"lookup-team:{agency.pk}:{version}:{policy.updated_at.timestamp()}"
-            f":{agency.time_zone}:{number}"
-        )
-        html = cache.get(key)
+        # The version and the entry in one round trip; the entry holds the version it was
+        # rendered under, and counts only if that is still the agency's.
+        found = cache.get_many([version_key(agency.pk), key])
+        version = found.get(version_key(agency.pk)) or roster_version(agency.pk)
+        entry = found.get(key)
     except Exception:  # any cache error: the page is rendered as if nothing were cached
         logger.warning("on-call lookup: cache unreadable, rendering", exc_info=True)
         return mark_safe(_render(agency=agency, policy=policy, now=now, page=number)[0])
-    if html is not None:
-        return mark_safe(html)
+    if entry is not None and entry[0] == version:
+        return mark_safe(entry[1])
     html, seconds = _render(agency=agency, policy=policy, now=now, page=number)
     if seconds >= 1:
         try:
-            cache.set(key, html, timeout=seconds)
+            cache.set(key, (version, html), timeout=seconds)
         except Exception:
             logger.warning("on-call lookup: cache unwritable", exc_info=True)
     return mark_safe(html)

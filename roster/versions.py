@@ -17,7 +17,10 @@ import secrets
 from django.core.cache import cache
 from django.db import transaction
 
-_KEY = "roster-version:{agency_id}"
+
+def version_key(agency_id: int) -> str:
+    """For a reader that fetches the version with other keys, in one round trip."""
+    return f"roster-version:{agency_id}"
 
 
 def _token() -> str:
@@ -25,7 +28,7 @@ def _token() -> str:
 
 
 def _replace(agency_id: int) -> None:
-    cache.set(_KEY.format(agency_id=agency_id), _token(), timeout=None)
+    cache.set(version_key(agency_id), _token(), timeout=None)
 
 
 def roster_changed(agency_id: int) -> None:
@@ -35,7 +38,7 @@ def roster_changed(agency_id: int) -> None:
 
 
 def roster_version(agency_id: int) -> str:
-    key = _KEY.format(agency_id=agency_id)
+    key = version_key(agency_id)
     version = cache.get(key)
     if version is None:
         # First read since the cache lost it: two requests at once agree on one token.

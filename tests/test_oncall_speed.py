@@ -20,7 +20,7 @@ from roster import lookup_cache
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer, Person
 from roster.services import oncall, people, team
-from roster.versions import roster_changed, roster_version
+from roster.versions import roster_changed, roster_version, version_key
 from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
 from tests.test_redis_down import cache_at, free_port, needs_redis_server, private_redis
 
@@ -295,7 +295,7 @@ def test_with_redis_killed_the_lookup_answers_and_shows_a_change_made_meanwhile(
     peer = ShiftFactory(peer__agency=kcpd, peer__person__first_name="Olivia").peer
     with private_redis() as (server, port), override_settings(CACHES=cache_at(port)):
         assert "Olivia" in _get(officer)[0]
-        assert cache.get(f"roster-version:{kcpd.pk}")
+        assert cache.get(version_key(kcpd.pk))
         server.kill()
         server.wait(timeout=10)
         oncall.set_availability(
