@@ -133,6 +133,24 @@ def test_a_directory_change_shows_at_once(kcpd, officer, coordinator):
 
 
 @pytest.mark.django_db
+def test_a_directory_import_shows_at_once(kcpd, officer, coordinator):
+    from roster.services import directory_csv
+
+    ShiftFactory(
+        peer__agency=kcpd, peer__person__employee_number="1001", peer__person__last_name="Old"
+    )
+    text = "employee_number,first_name,last_name\n1001,Olivia,Imported\n"
+
+    def imported():
+        staged = directory_csv.stage_import(
+            agency=kcpd, user=coordinator, filename="people.csv", text=text
+        )
+        directory_csv.apply_import(staged=staged, actor=coordinator)
+
+    _cached_then(officer, imported, shows="Olivia Imported")
+
+
+@pytest.mark.django_db
 def test_a_flag_that_bars_call_outs_shows_at_once(kcpd, officer, coordinator):
     person = ShiftFactory(peer__agency=kcpd, peer__person__first_name="Olivia").peer.person
 
