@@ -8,13 +8,17 @@ in the service, where it can be seen (activations/services)."""
 
 from agencies import rls
 
-ASKED = "SELECT r.id FROM activations_assistancerequest r WHERE r.to_agency_id = app_agency_id()"
+ASKED = (
+    "SELECT r.id FROM activations_assistancerequest r"
+    " WHERE r.to_agency_id = (SELECT app_agency_id())"
+)
 
 
 def register() -> None:
     rls.tenant_rule(
         "activations.AssistanceRequest",
-        using="app_agency_id() IN (from_agency_id, to_agency_id) OR app_scope() = 'system'",
+        using="(SELECT app_agency_id()) IN (from_agency_id, to_agency_id)"
+        " OR (SELECT app_scope()) = 'system'",
     )
     # The partner asked: the activation, its incident type, and its call-outs of lent peers.
     rls.add_policy(
@@ -22,7 +26,7 @@ def register() -> None:
         "asked_partner",
         command="SELECT",
         using="id IN (SELECT r.activation_id FROM activations_assistancerequest r"
-        " WHERE r.to_agency_id = app_agency_id())",
+        " WHERE r.to_agency_id = (SELECT app_agency_id()))",
     )
     rls.add_policy(
         "agencies.IncidentType",
@@ -30,7 +34,7 @@ def register() -> None:
         command="SELECT",
         using="id IN (SELECT a.incident_type_id FROM activations_activation a"
         " JOIN activations_assistancerequest r ON r.activation_id = a.id"
-        " WHERE r.to_agency_id = app_agency_id())",
+        " WHERE r.to_agency_id = (SELECT app_agency_id()))",
     )
     rls.add_policy(
         "activations.CallOut",
@@ -39,7 +43,9 @@ def register() -> None:
         using=f"assistance_id IN ({ASKED})",
     )
     # The asking agency: the lent peers its call-outs name, and their time for its activation.
-    called = "SELECT c.peer_id FROM activations_callout c WHERE c.agency_id = app_agency_id()"
+    called = (
+        "SELECT c.peer_id FROM activations_callout c WHERE c.agency_id = (SELECT app_agency_id())"
+    )
     rls.add_policy("roster.Peer", "called_lent_peer", command="SELECT", using=f"id IN ({called})")
     rls.add_policy(
         "roster.Person",
@@ -51,5 +57,5 @@ def register() -> None:
         "activations.TimeEntry",
         "called_lent_peer",
         using="callout_id IN (SELECT c.id FROM activations_callout c"
-        " WHERE c.agency_id = app_agency_id())",
+        " WHERE c.agency_id = (SELECT app_agency_id()))",
     )

@@ -17,7 +17,7 @@ class AgenciesConfig(AppConfig):
             "agencies.Membership",
             "own_memberships",
             command="SELECT",
-            using="user_id = app_user_id()",
+            using="user_id = (SELECT app_user_id())",
         )
         # A member reads the policy of each of their agencies (the chooser shows its program
         # name); an agency reads its accepted partners' (whether they lend peers at all).
@@ -27,12 +27,14 @@ class AgenciesConfig(AppConfig):
             command="SELECT",
             using=(
                 "EXISTS (SELECT 1 FROM agencies_membership m"
-                " WHERE m.agency_id = agencies_policy.agency_id AND m.user_id = app_user_id())"
+                " WHERE m.agency_id = agencies_policy.agency_id"
+                " AND m.user_id = (SELECT app_user_id()))"
                 f" OR agency_id IN ({rls.ACCEPTED_PARTNERS})"
             ),
         )
         # A partnership is a record both agencies see.
         rls.tenant_rule(
             "agencies.Partnership",
-            using="app_agency_id() IN (proposer_id, partner_id) OR app_scope() = 'system'",
+            using="(SELECT app_agency_id()) IN (proposer_id, partner_id)"
+            " OR (SELECT app_scope()) = 'system'",
         )

@@ -5,7 +5,12 @@ of them, and the tables registered below with a rule of their own (rows two agen
 Each gets ENABLE and FORCE ROW LEVEL SECURITY and a `tenant` policy keyed on the settings that
 agencies/tenant_db.py puts in each transaction:
 
-    agency_id = app_agency_id() OR app_scope() = 'system'
+    agency_id = (SELECT app_agency_id()) OR (SELECT app_scope()) = 'system'
+
+Every rule reads a setting through a scalar subquery, `(SELECT app_agency_id())`, never by a bare
+call: PostgreSQL runs the subquery once per query (an InitPlan) and compares each row with its
+result, where a bare call is a filter evaluated again on every row the scan reads
+(`per_row_calls` finds one; tests/test_rls_plans.py fails on it and reads the plans).
 
 Explicit extra policies (a partner agency's reads, one's own memberships, a provider's
 appointments) are registered by the app that owns the feature, in its AppConfig.ready().
@@ -16,6 +21,7 @@ hand, and a new tenant model is covered by the next migrate. The app itself conn
 that owns nothing and has neither SUPERUSER nor BYPASSRLS (tests/test_rls.py fails otherwise).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -33,7 +39,17 @@ CREATE OR REPLACE FUNCTION app_scope() RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT coalesce(current_setting('app.scope', true), '') $$;
 """
 
-TENANT_RULE = "agency_id = app_agency_id() OR app_scope() = 'system'"
+SETTINGS_FUNCTIONS = ("app_agency_id", "app_user_id", "app_scope")
+# A call not directly inside `(SELECT ...)`: PostgreSQL would evaluate it for every row.
+_BARE_CALL = re.compile(r"(?<!\(SELECT )\b(" + "|".join(SETTINGS_FUNCTIONS) + r")\(\)")
+
+
+def per_row_calls(sql: str) -> list[str]:
+    """The settings functions this policy text calls per row instead of once per query."""
+    return _BARE_CALL.findall(sql)
+
+
+TENANT_RULE = "agency_id = (SELECT app_agency_id()) OR (SELECT app_scope()) = 'system'"
 
 
 @dataclass(frozen=True)
@@ -52,9 +68,9 @@ _own_tenant_rule: dict[str, Policy] = {}
 # The agencies in an accepted partnership with the current one, for the explicit partner
 # policies of the apps.
 ACCEPTED_PARTNERS = (
-    "SELECT CASE WHEN p.proposer_id = app_agency_id() THEN p.partner_id ELSE p.proposer_id END"
-    " FROM agencies_partnership p"
-    " WHERE p.accepted_at IS NOT NULL AND app_agency_id() IN (p.proposer_id, p.partner_id)"
+    "SELECT CASE WHEN p.proposer_id = (SELECT app_agency_id()) THEN p.partner_id"
+    " ELSE p.proposer_id END FROM agencies_partnership p WHERE p.accepted_at IS NOT NULL"
+    " AND (SELECT app_agency_id()) IN (p.proposer_id, p.partner_id)"
 )
 
 

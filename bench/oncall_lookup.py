@@ -1,15 +1,17 @@
 """Benchmark: the officer's on-call lookup with 1,000 peers and 5,000 persons in one agency, served
 by gunicorn under 50 concurrent clients.
 
-Fills a scratch PostgreSQL database, starts gunicorn on it as docker-compose runs it (3 sync
-workers, DEBUG off, Redis when REDIS_URL is set) on a free loopback port, and signs an officer in
-(a session cookie). Then 50 client threads, each with its own connection (http.client; gunicorn's
-sync workers close it after each answer, so every request opens a new one, as behind a proxy),
-ask for `/bench/on-call/` again and again for --seconds; then the same for `/healthz/`, a bare
-Django view (no session cookie, no database) on the same server, as the base. Prints the median,
-p95 and requests per second of each and their ratio; and one client alone: the page's own time with
-nothing queued before it (aim: p95 under 50 ms) and its SQL query count. The clients run on the
-same machine as the server and share its cores.
+Fills a scratch PostgreSQL database (as its owner), starts gunicorn on it as docker-compose runs
+it (3 sync workers, DEBUG off, Redis when REDIS_URL is set, connected as the app role under
+row-level security) on a free loopback port, and signs an officer in (a session cookie). Then 50
+client threads, each with its own connection (http.client; gunicorn's sync workers close it after
+each answer, so every request opens a new one, as behind a proxy), ask for `/bench/on-call/`
+again and again for --seconds; then the same for `/healthz/`, a bare Django view (no session
+cookie, no database) on the same server, as the base. Prints the median, p95 and requests per
+second of each and their ratio; and one client alone: the page's own time with nothing queued
+before it (aim: p95 under 20 ms) and its SQL query counts, rendered afresh and from the cache.
+Aims, from issue 17: 50 clients at least half the bare view's rate, p95 under 50 ms. The clients
+run on the same machine as the server and share its cores.
 
     .venv/bin/python bench/oncall_lookup.py [--clients 50] [--seconds 20] [--workers 3]
 """
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 
 from scratch import (
+    as_app_role,
     background,
     emit,
     median_p95,
@@ -116,28 +119,35 @@ def main() -> int:
         from django.db import connection
         from django.test import Client
 
+        from agencies import tenant_db
         from agencies.choices import Role
         from agencies.models import Membership, User
         from agencies.services import create_agency
         from demo.bulk import fill_agency
+        from roster.versions import roster_changed
 
         agency = create_agency(slug="bench", name="Bench PD", preset_key="kcpd")
         fill_agency(agency, persons=args.persons, peers=args.peers)
         officer = User.objects.create(username="officer.bench")
         Membership.objects.create(user=officer, agency=agency, role=Role.OFFICER)
-        client = Client()
-        client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
-        url = "/bench/on-call/"
-        assert client.get(url).status_code == 200
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
-        ):
-            client.get(url)
 
-        with work_folder("oncall-") as folder:
+        with as_app_role(), work_folder("oncall-") as folder:
+            client = Client()
+            with tenant_db.system_scope():  # a sign-in's audit event names no agency
+                client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+            url = "/bench/on-call/"
+            assert client.get(url).status_code == 200
+            # The count of a page rendered afresh (a new roster version) and of one from the cache.
+            roster_changed(agency.pk)
+            queries, cached = [], []
+            for kept in (queries, cached):
+                with connection.execute_wrapper(
+                    lambda execute, sql, *a, kept=kept: kept.append(sql) or execute(sql, *a)
+                ):
+                    assert client.get(url).status_code == 200
+
             env = service_env(db_name, folder)
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -156,14 +166,18 @@ def main() -> int:
                 page = load(port, url, cookie, args.clients, args.seconds)
                 bare = load(port, "/healthz/", "", args.clients, args.seconds)
 
-    setup = f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers"
+    setup = (
+        f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers,"
+        " app role under row-level security"
+    )
+    counted = f"{len(queries)} queries rendered afresh, {len(cached)} from the cache"
     ratio = (
         f"median {page['median_ms'] / bare['median_ms']:.1f}x, "
         f"req/s {page['rps'] / bare['rps']:.2f}x"
     )
     print(
         f"{NAME} ({setup}, postgresql):\n"
-        f"  1 client: {described(alone, rate=False)}, {len(queries)} queries\n"
+        f"  1 client: {described(alone, rate=False)}; {counted}\n"
         f"  {args.clients} clients: {described(page)} (the clients took "
         f"{page['client_cores']:.2f} of a core)\n"
         f"  bare view /healthz/, {args.clients} clients: {described(bare)} (the clients took "
@@ -171,12 +185,13 @@ def main() -> int:
         f"  on-call / bare view: {ratio}"
     )
     emit(
-        f"{NAME}, 1 client", f"{described(alone, rate=False)}, {len(queries)} queries",
-        setup=setup, aim="p95 under 50 ms", ok=alone["p95_ms"] < 50 and not alone["errors"],
-        queries=len(queries), **alone,
+        f"{NAME}, 1 client", f"{described(alone, rate=False)}; {counted}",
+        setup=setup, aim="p95 under 20 ms", ok=alone["p95_ms"] < 20 and not alone["errors"],
+        queries=len(queries), cached_queries=len(cached), **alone,
     )  # fmt: skip
     emit(f"{NAME}, {args.clients} clients", described(page), setup=setup,
-         ok=None if not page["errors"] else False, **page)  # fmt: skip
+         aim="p95 under 50 ms", ok=page["p95_ms"] < 50 and not page["errors"],
+         **page)  # fmt: skip
     emit(f"bare view /healthz/, {args.clients} clients", described(bare),
          setup="same server, no database", ok=None if not bare["errors"] else False,
          **bare)  # fmt: skip
@@ -184,6 +199,8 @@ def main() -> int:
         "on-call / bare view",
         ratio,
         setup=f"{args.clients} clients each",
+        aim="req/s at least 0.5x",
+        ok=page["rps"] / bare["rps"] >= 0.5,
         median_ratio=round(page["median_ms"] / bare["median_ms"], 2),
         rps_ratio=round(page["rps"] / bare["rps"], 3),
     )

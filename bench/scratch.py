@@ -1,7 +1,13 @@
 """What every benchmark script shares: Django set up against a scratch copy of DATABASE_URL's
 database (or SQLite), created for the run and dropped after it; the settings a web server or a
 worker started on that scratch database runs with; figures; and the `BENCH {json}` result line
-that bench/run.py collects into its table (the contract is in run.py's docstring)."""
+that bench/run.py collects into its table (the contract is in run.py's docstring).
+
+On PostgreSQL the figures are production's: DATABASE_URL's user creates and migrates the scratch
+database (the owner, as migrations run in production), and the servers and workers a script
+starts connect as an app role that owns nothing and has neither SUPERUSER nor BYPASSRLS, so
+every query they make pays for row-level security (agencies/rls.py). A script fills its data as
+the owner and measures in-process inside `as_app_role()`."""
 
 import contextlib
 import json
@@ -20,23 +26,66 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 
 
+# The role the app connects as, made once per cluster by the first bench run; its password only
+# opens the loopback scratch databases of a bench.
+APP_ROLE = "peersupport_bench_app"
+APP_PASSWORD = "peersupport_bench_app"
+CREATE_ROLE = f"""
+DO $$ BEGIN
+  CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'
+    NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$;
+ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}' NOSUPERUSER NOBYPASSRLS;
+"""
+
+
 @contextlib.contextmanager
 def scratch_database():
-    """Yields the scratch database's name."""
+    """Yields the scratch database's name, migrated by the owner; on PostgreSQL the app role
+    may use it (`as_app_role`, `service_env`)."""
     import django
 
     django.setup()
     from django.db import connection
     from django.test.utils import setup_test_environment
 
+    from agencies import rls
+
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(CREATE_ROLE)
+            rls.grant(connection, APP_ROLE)
         yield name
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextlib.contextmanager
+def as_app_role():
+    """Inside the block this process connects to the scratch database as the app role, under
+    row-level security, as the app does in production; the owner again after it."""
+    from django.db import connection
+
+    from agencies import rls
+
+    saved = {key: connection.settings_dict[key] for key in ("USER", "PASSWORD")}
+    connection.close()
+    connection.settings_dict.update(USER=APP_ROLE, PASSWORD=APP_PASSWORD)
+    try:
+        with connection.cursor() as cursor:
+            problems = rls.bypass_problems(cursor)
+        if problems:
+            raise SystemExit(f"{APP_ROLE} would not be bound by row-level security: {problems}")
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
 
 
 def on_postgresql() -> bool:
@@ -58,12 +107,12 @@ def work_folder(prefix: str):
 
 def service_env(db_name: str, folder: Path) -> dict:
     """The environment of a process (gunicorn, a Celery worker) that serves the scratch database
-    as production would: DEBUG off, the real settings, Redis when REDIS_URL is set; plain http on
-    the loopback, and this process's SECRET_KEY so the sessions it makes are good there."""
+    as production would: DEBUG off, the real settings, the app role under row-level security,
+    Redis when REDIS_URL is set; plain http on the loopback, and this process's SECRET_KEY so
+    the sessions it makes are good there."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -77,7 +126,7 @@ def service_env(db_name: str, folder: Path) -> dict:
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"postgres://{db.get('USER') or 'postgres'}{password}@"
+        "DATABASE_URL": f"postgres://{APP_ROLE}:{APP_PASSWORD}@"
         f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db_name}",
         "VAR_DIR": str(folder),
         "STATIC_ROOT": str(folder / "static"),

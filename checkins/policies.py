@@ -5,8 +5,8 @@ they work for in every agency, and the officers those appointments name; they ma
 from agencies import rls
 
 MINE = (
-    "app_scope() = 'provider' AND provider_id IN (SELECT s.provider_id"
-    " FROM checkins_provider_staff s WHERE s.user_id = app_user_id())"
+    "(SELECT app_scope()) = 'provider' AND provider_id IN (SELECT s.provider_id"
+    " FROM checkins_provider_staff s WHERE s.user_id = (SELECT app_user_id()))"
 )
 
 
@@ -17,5 +17,6 @@ def register() -> None:
         "roster.Person",
         "provider_reads",
         command="SELECT",
-        using="app_scope() = 'provider' AND id IN (SELECT a.person_id FROM checkins_appointment a)",
+        using="(SELECT app_scope()) = 'provider'"
+        " AND id IN (SELECT a.person_id FROM checkins_appointment a)",
     )

@@ -332,6 +332,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Every signed-in request reads its session: from the cache, written through to the database,
+# so a cache lost or down (an empty cache, config/cache.py) costs one query and no sign-out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The container health check calls the app over plain http from inside.

@@ -12,7 +12,7 @@ def lookup_partner(agency_column: str) -> str:
     return (
         f"{agency_column} IN ({rls.ACCEPTED_PARTNERS})"
         " AND EXISTS (SELECT 1 FROM agencies_policy mine"
-        " WHERE mine.agency_id = app_agency_id() AND mine.partner_peers_in_lookup)"
+        " WHERE mine.agency_id = (SELECT app_agency_id()) AND mine.partner_peers_in_lookup)"
         " AND EXISTS (SELECT 1 FROM agencies_policy theirs"
         f" WHERE theirs.agency_id = {agency_column} AND theirs.partner_peers_in_lookup)"
     )

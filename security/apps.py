@@ -25,5 +25,6 @@ class SecurityConfig(AppConfig):
             "security.AuditEvent",
             "purge_expired",
             command="DELETE",
-            using=f"app_scope() = 'system' AND at < now() - interval '{AUDIT_MINIMUM_DAYS} days'",
+            using="(SELECT app_scope()) = 'system'"
+            f" AND at < now() - interval '{AUDIT_MINIMUM_DAYS} days'",
         )

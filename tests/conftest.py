@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -94,6 +95,13 @@ def pytest_runtest_call(item):
             return (yield)
     with scopes.no_scope():
         return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page an earlier test had cached (the on-call
+    lookup's, roster/lookup_cache.py) must not answer for this test's rows."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,10 +5,13 @@ however large the team (annotations, not per-row lookups). Callers read them fro
 from .oncall import (
     Contact,
     Lookup,
+    LookupPage,
     gaps,
     get_shift,
     lookup,
+    lookup_page,
     overlapping_shifts,
+    partners_on_call,
     schedule_shifts,
     shifts_ahead,
 )
@@ -39,9 +42,10 @@ from .team import (
 )
 
 __all__ = [
-    "DUE_SOON_DAYS", "SINCE_WORDS", "Contact", "Lookup", "active_peers", "applications_for",
-    "gaps", "get_application", "get_import", "get_memo", "get_peer", "get_person", "get_shift",
-    "lookup", "memos_of", "overlapping_shifts", "peer_of_user", "person_by_number",
-    "recipient_address", "roster", "schedule_shifts", "search_people", "shifts_ahead",
-    "standing", "stations", "status_history", "status_since", "team_size", "trainings_of",
+    "DUE_SOON_DAYS", "SINCE_WORDS", "Contact", "Lookup", "LookupPage", "active_peers",
+    "applications_for", "gaps", "get_application", "get_import", "get_memo", "get_peer",
+    "get_person", "get_shift", "lookup", "lookup_page", "memos_of", "overlapping_shifts",
+    "partners_on_call", "peer_of_user", "person_by_number", "recipient_address", "roster",
+    "schedule_shifts", "search_people", "shifts_ahead", "standing", "stations",
+    "status_history", "status_since", "team_size", "trainings_of",
 ]  # fmt: skip

@@ -19,6 +19,7 @@ from agencies.models import Agency, User
 from roster import dates
 from roster.models import DirectoryImport, Person
 from roster.models.people import FLAG_FIELDS
+from roster.versions import roster_changed
 from security.audit import audited
 
 from .people import apply_flag_changes, due_dates_follow
@@ -343,6 +344,7 @@ def apply_import(*, staged: DirectoryImport, actor: User) -> ImportPlan:
             )
             bosses.append(person)
     Person.objects.bulk_update(bosses, ["commanding_officer"], batch_size=500)
+    roster_changed(agency.pk)
     changes = [
         (everyone[number], flags)
         for number, flags in before.items()

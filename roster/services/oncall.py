@@ -10,6 +10,7 @@ from agencies.models import User
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import OnCallShift, Peer
+from roster.versions import roster_changed
 from security.audit import audited
 
 MAX_SHIFT = timedelta(days=7)
@@ -81,12 +82,14 @@ def add_shifts(
                 agency=peer.agency, peer=peer, starts_at=starts, ends_at=ends, created_by=actor
             )
         )
+    roster_changed(peer.agency_id)
     return shifts
 
 
 @audited("roster:shift_delete", on="shift")
 def delete_shift(*, shift: OnCallShift, actor: User) -> None:
     shift.delete()
+    roster_changed(shift.agency_id)
 
 
 @audited("roster:me", agency="peer.agency", actor="peer.person.user")
@@ -98,4 +101,5 @@ def set_availability(*, peer: Peer, unavailable_until: datetime | None) -> Peer:
         raise ValidationError({"unavailable_until": "Choose a time within a year."})
     peer.unavailable_until = unavailable_until
     peer.save(update_fields=["unavailable_until"])
+    roster_changed(peer.agency_id)
     return peer

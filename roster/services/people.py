@@ -9,6 +9,7 @@ from agencies.selectors import members_who_may
 from roster import dates
 from roster.choices import PeerStatus
 from roster.models import Peer, PeerStatusChange, Person
+from roster.versions import roster_changed
 from security.audit import audited
 
 # Peers in these statuses are taken off call-outs when a disqualifying flag appears.
@@ -25,6 +26,7 @@ def save_person(*, person: Person, actor: User | None, previous_flags: set[str])
         # The hire date as saved before, if the entry existed: a change dates the officer again.
         hired_before = list(Person.objects.filter(pk=person.pk).values_list("hire_date", flat=True))
         person.save()
+        roster_changed(person.agency_id)
         apply_flag_changes(agency=person.agency, changes=[(person, previous_flags)], actor=actor)
         rehired = [person.pk] if hired_before and hired_before[0] != person.hire_date else []
         due_dates_follow(person.agency, new_hire_dates=rehired)
@@ -80,6 +82,7 @@ def apply_flag_changes(
         )
         suspended.append(peer)
     if suspended:
+        roster_changed(agency.pk)
         transaction.on_commit(lambda: _tell_coordinators(agency, suspended))
     return suspended
 

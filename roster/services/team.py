@@ -13,6 +13,7 @@ from agencies.selectors import role_title
 from roster import dates, eligibility
 from roster.choices import Decision, PeerStatus
 from roster.models import Application, Peer, PeerStatusChange, Person, TrainingMemo, TrainingRecord
+from roster.versions import roster_changed
 from security.audit import audited
 
 from .people import sync_peer_role
@@ -38,6 +39,7 @@ def _set_status(peer: Peer, status: str, *, event: str, actor: User | None, reas
     if status == S.ACTIVE and not peer.active_since:
         peer.active_since = clock.today(peer.agency)
     peer.save()
+    roster_changed(peer.agency_id)
     _log(peer, event=event, actor=actor, reason=reason, before=before)
     sync_peer_role(peer=peer)
     return peer
@@ -289,6 +291,7 @@ def restore_callouts(*, peer: Peer, actor: User) -> Peer:
     peer.callouts_suspended = False
     peer.suspended_reason = ""
     peer.save()
+    roster_changed(peer.agency_id)
     _log(peer, event="Restored to call-outs by the coordinator", actor=actor)
     return peer
 
@@ -323,6 +326,7 @@ def set_team_role(*, peer: Peer, team_role, station: str, actor: User) -> Peer:
     peer.team_role = team_role
     peer.station = station
     peer.save()
+    roster_changed(peer.agency_id)
     label = team_role.label if team_role else "none"
     _log(peer, event=f"Team role: {label}{f' ({station})' if station else ''}", actor=actor)
     return peer

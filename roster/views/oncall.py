@@ -2,27 +2,35 @@
 session names who looked."""
 
 import segno
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from agencies.decorators import requires
-from roster import selectors
-
-OTHERS_PER_PAGE = 25
+from agencies.selectors import resources_for
+from roster import lookup_cache, selectors
 
 
 @never_cache
 @requires("oncall.view")
 def lookup(request, agency_slug):
+    """Those on call come whole; the rest of a large team a page at a time, so a phone gets a
+    small page however many peers the agency has. The team section is the same for every
+    officer of the agency and comes from the cache (roster/lookup_cache.py)."""
     now = timezone.now()
-    found = selectors.lookup(agency=request.agency, policy=request.policy, now=now)
-    # Those on call come whole; the rest of a large team a page at a time, so a phone gets a
-    # small page however many peers the agency has.
-    others = Paginator(found.others, OTHERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "roster/lookup.html", {"found": found, "now": now, "page": others})
+    agency, policy = request.agency, request.policy
+    team = lookup_cache.team_section(
+        agency=agency, policy=policy, now=now, page=request.GET.get("page")
+    )
+    partners = selectors.partners_on_call(agency=agency, policy=policy, now=now)
+    context = {
+        "now": now,
+        "team": team,
+        "partners": partners,
+        "resources": resources_for(agency=agency),
+    }
+    return render(request, "roster/lookup.html", context)
 
 
 @requires("oncall.view")
