@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from agencies import tenant_db
 from agencies.choices import Role
 from agencies.models import TeamRole
 from agencies.services import save_policy
@@ -56,6 +57,7 @@ def _reads_the_team(queries: list[str]) -> bool:
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope  # builds two agencies' teams in its body
 def test_the_query_count_is_the_same_for_ten_peers_and_for_a_thousand(login):
     from demo.bulk import fill_agency
 
@@ -107,11 +109,12 @@ def test_another_page_of_the_team_is_its_own_entry(kcpd, officer):
     assert "injected" not in third
 
 
-def _cached_then(client, change, *, shows: str = "", hides: str = "") -> None:
+def _cached_then(agency, client, change, *, shows: str = "", hides: str = "") -> None:
     before, _ = _get(client)
     _, queries = _get(client)
     assert not _reads_the_team(queries), "the page was not served from the cache"
-    change()
+    with tenant_db.agency_scope(agency.pk):  # as the page that makes the change runs it
+        change()
     after, queries = _get(client)
     assert _reads_the_team(queries)
     if shows:
@@ -129,7 +132,7 @@ def test_a_directory_change_shows_at_once(kcpd, officer, coordinator):
         person.first_name = "Octavia"
         people.save_person(person=person, actor=coordinator, previous_flags=set(person.flags()))
 
-    _cached_then(officer, rename, shows="Octavia")
+    _cached_then(kcpd, officer, rename, shows="Octavia")
 
 
 @pytest.mark.django_db
@@ -147,7 +150,7 @@ def test_a_directory_import_shows_at_once(kcpd, officer, coordinator):
         )
         directory_csv.apply_import(staged=staged, actor=coordinator)
 
-    _cached_then(officer, imported, shows="Olivia Imported")
+    _cached_then(kcpd, officer, imported, shows="Olivia Imported")
 
 
 @pytest.mark.django_db
@@ -159,7 +162,7 @@ def test_a_flag_that_bars_call_outs_shows_at_once(kcpd, officer, coordinator):
         person.administrative_leave = True
         people.save_person(person=person, actor=coordinator, previous_flags=previous)
 
-    _cached_then(officer, leave, hides="Olivia")
+    _cached_then(kcpd, officer, leave, hides="Olivia")
 
 
 @pytest.mark.django_db
@@ -172,18 +175,19 @@ def test_a_status_change_shows_at_once(kcpd, officer, coordinator):
             peer=peer, to=PeerStatus.REMOVED, actor=coordinator, roles=roles, reason="Left"
         )
 
-    _cached_then(officer, removed, hides="Oscar")
+    _cached_then(kcpd, officer, removed, hides="Oscar")
 
 
 @pytest.mark.django_db
 def test_a_team_role_shows_at_once(kcpd, officer, coordinator):
     peer = PeerFactory(agency=kcpd, person__first_name="Oscar")
-    role = TeamRole.objects.for_agency(kcpd).first()
+    with tenant_db.system_scope():
+        role = TeamRole.objects.for_agency(kcpd).first()
 
     def lead():
         team.set_team_role(peer=peer, team_role=role, station="North", actor=coordinator)
 
-    _cached_then(officer, lead, shows=role.label)
+    _cached_then(kcpd, officer, lead, shows=role.label)
 
 
 @pytest.mark.django_db
@@ -196,9 +200,13 @@ def test_a_new_shift_and_a_deleted_one_show_at_once(kcpd, login, coordinator):
         oncall.add_shifts(peer=peer, start_day=NOON.date(), start_time=time(8),
                           end_time=time(20), repeat_weeks=1, actor=coordinator)  # fmt: skip
 
-    _cached_then(officer, on_call, shows='<ul class="list-group mb-4" aria-label="On call now">')
-    shift = OnCallShift.objects.get(peer=peer)
     _cached_then(
+        kcpd, officer, on_call, shows='<ul class="list-group mb-4" aria-label="On call now">'
+    )
+    with tenant_db.system_scope():
+        shift = OnCallShift.objects.get(peer=peer)
+    _cached_then(
+        kcpd,
         officer,
         lambda: oncall.delete_shift(shift=shift, actor=coordinator),
         hides='aria-label="On call now"',
@@ -210,6 +218,7 @@ def test_availability_shows_at_once(kcpd, officer):
     peer = ShiftFactory(peer__agency=kcpd).peer
     until = datetime.now(CHICAGO) + timedelta(hours=3)
     _cached_then(
+        kcpd,
         officer,
         lambda: oncall.set_availability(peer=peer, unavailable_until=until),
         shows="Not available until",
@@ -225,7 +234,7 @@ def test_a_policy_change_shows_at_once(kcpd, officer, coordinator):
         policy.peer_title = "Wellness Partner"
         save_policy(policy=policy, changed_fields=["peer_title"], actor=coordinator)
 
-    _cached_then(officer, retitle, shows="Every other Wellness Partner")
+    _cached_then(kcpd, officer, retitle, shows="Every other Wellness Partner")
 
 
 @pytest.mark.django_db
@@ -243,6 +252,7 @@ def test_the_version_changes_at_once_and_again_after_the_commit(
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope  # changes rows behind the services' back
 @override_settings(CACHES=LOCAL_MEMORY)  # its clock is time-machine's; Redis keeps its own
 def test_the_cached_section_ends_at_the_next_shift_boundary(kcpd, login):
     start = NOON + timedelta(seconds=30)
@@ -269,6 +279,7 @@ def test_the_cached_section_ends_at_the_next_shift_boundary(kcpd, login):
 
 
 @pytest.mark.django_db
+@pytest.mark.system_scope  # changes rows behind the services' back
 @override_settings(CACHES=LOCAL_MEMORY)
 def test_the_cached_section_ends_when_a_peer_is_back_and_after_a_minute_at_most(kcpd, login):
     with time_machine.travel(NOON.timestamp(), tick=False) as traveller:
@@ -316,9 +327,10 @@ def test_with_redis_killed_the_lookup_answers_and_shows_a_change_made_meanwhile(
         assert cache.get(version_key(kcpd.pk))
         server.kill()
         server.wait(timeout=10)
-        oncall.set_availability(
-            peer=peer, unavailable_until=datetime.now(CHICAGO) + timedelta(hours=2)
-        )
+        with tenant_db.agency_scope(kcpd.pk):
+            oncall.set_availability(
+                peer=peer, unavailable_until=datetime.now(CHICAGO) + timedelta(hours=2)
+            )
         page, queries = _get(officer)
         assert "Not available until" in page
         assert _reads_the_team(queries)
