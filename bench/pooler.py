@@ -9,7 +9,9 @@ session sets survives into the next client's transaction: the app keeps its agen
 transaction-local settings for that reason (agencies/tenant_db.py), and Django must not keep a
 server-side cursor open across transactions (DATABASE_POOLER=transaction in config/settings.py).
 
-Standard library only: the tests import it as `bench.pooler`, the bench scripts as `pooler`."""
+Standard library only: the tests import it as `bench.pooler`, the bench scripts as `pooler`.
+`bench/run.py --pooler` (BENCH_POOLER=transaction) puts the servers a script starts behind it
+(`serving`)."""
 
 import contextlib
 import os
@@ -22,8 +24,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 INSTALL_HINT = "install Debian's pgbouncer package: sudo apt-get install pgbouncer"
+# Set by bench/run.py --pooler for the scripts it runs.
+ENV = "BENCH_POOLER"
 
 
 def binary() -> str | None:
@@ -155,3 +160,31 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def wanted() -> bool:
+    return os.environ.get(ENV, "") == "transaction"
+
+
+@contextlib.contextmanager
+def serving(env: dict, *, pool_size: int = 20) -> Iterator[tuple[dict, str]]:
+    """A server's environment (bench/scratch.py's service_env) with its DATABASE_URL through a
+    PgBouncer in transaction mode started for the block, and the words the bench's setup column
+    says it with; the environment unchanged, and no words, unless BENCH_POOLER=transaction."""
+    if not wanted():
+        yield env, ""
+        return
+    if binary() is None:
+        raise SystemExit(f"{ENV}=transaction, but pgbouncer is not installed: {INSTALL_HINT}")
+    url = urlsplit(env["DATABASE_URL"])
+    user, password = unquote(url.username or ""), unquote(url.password or "")
+    with transaction_pooler(
+        users={user: password}, server_host=url.hostname or "127.0.0.1",
+        server_port=url.port or 5432, pool_size=pool_size,
+    ) as started:  # fmt: skip
+        pooled = {
+            **env,
+            "DATABASE_URL": started.url(user, password, url.path.lstrip("/")),
+            "DATABASE_POOLER": "transaction",
+        }
+        yield pooled, f"through PgBouncer (transaction mode, {pool_size} server connections)"
