@@ -21,7 +21,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -79,10 +79,6 @@ def _ini(folder: Path, port: int, server_host: str, server_port: int, pool_size:
         "log_connections = 0",
         "log_disconnections = 0",
     ]
-    if os.geteuid() == 0:
-        # PgBouncer refuses to run as root; it drops to this user after reading its files.
-        user = "postgres" if _user_exists("postgres") else "nobody"
-        lines.append(f"user = {user}")
     return "\n".join(lines) + "\n"
 
 
@@ -102,6 +98,18 @@ def transaction_pooler(
     """PgBouncer, pool_mode = transaction, for the given users (name: password; PgBouncer logs
     in to the server with the same password), at most pool_size server connections per database
     and user. Its log is kept (and named) only if it fails to start."""
+
+    def ini(folder: Path, port: int) -> str:
+        return _ini(folder, port, server_host, server_port, pool_size)
+
+    with pgbouncer(ini, users=users) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def pgbouncer(ini: Callable[[Path, int], str], *, users: dict[str, str]) -> Iterator[Pooler]:
+    """PgBouncer on the ini that ini(folder, port) returns: it must listen on 127.0.0.1:port and
+    read its users from folder/userlist.txt, which holds the given users."""
     executable = binary()
     if executable is None:
         raise RuntimeError(f"pgbouncer not found: {INSTALL_HINT}")
@@ -117,13 +125,13 @@ def transaction_pooler(
     try:
         for _attempt in range(3):  # another process may take the free port before PgBouncer
             port = _free_port()
-            ini = folder / "pgbouncer.ini"
-            ini.write_text(_ini(folder, port, server_host, server_port, pool_size))
-            for path in folder.iterdir():
-                path.chmod(0o644)
+            path = folder / "pgbouncer.ini"
+            path.write_text(ini(folder, port) + _as_whom())
+            for each in folder.iterdir():
+                each.chmod(0o644)
             with log.open("w") as output:
                 process = subprocess.Popen(
-                    [executable, str(ini)], stdout=output, stderr=subprocess.STDOUT,
+                    [executable, str(path)], stdout=output, stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )  # fmt: skip
             if _wait_until_listening(process, port):
@@ -137,6 +145,14 @@ def transaction_pooler(
         if process is not None:
             _stop(process)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_whom() -> str:
+    """PgBouncer refuses to run as root; it drops to this user after reading its files. The
+    line goes at the end of the ini, which must end in its [pgbouncer] section."""
+    if os.geteuid() != 0:
+        return ""
+    return f"\nuser = {'postgres' if _user_exists('postgres') else 'nobody'}\n"
 
 
 def _wait_until_listening(process: subprocess.Popen, port: int, seconds: float = 10) -> bool:

@@ -8,18 +8,22 @@ a transaction that opens no scope after one that did sees no agency's rows. The 
 shows that the clients really share one server session: what one of them sets for its session,
 the other reads. PostgreSQL only, as the app role under row-level security."""
 
+import re
 from contextlib import nullcontext
+from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 
 from agencies import tenant_db
 from agencies.choices import Role
+from bench import pooler
 from roster.models import Person
 from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
 from tests.support.mfa import verified_client
-from tests.support.pooler import PooledClient, pooled_database
+from tests.support.pooler import PooledClient, needs_pgbouncer, pooled_database
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the clients' threads read what the test wrote
@@ -159,3 +163,66 @@ def test_interleaved_on_call_lookups_through_the_pooler_show_no_peer_of_the_othe
     assert len(servers) == 1
     # Another agency's lookup is a 404 through the pooler as it is directly.
     assert alpha_client.run(lookup("alpha", "bravo"))[0] == 404
+
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "docker-compose.yml"
+COMPOSE_POOLER = ROOT / "deploy" / "pgbouncer"
+
+
+def _the_compose_ini_here(folder: Path, port: int) -> str:
+    """deploy/pgbouncer/pgbouncer.ini as it is, but for this machine: its database is the test
+    database, it listens on the loopback, its user list is in folder."""
+    db = connection.settings_dict
+    text = (COMPOSE_POOLER / "pgbouncer.ini").read_text()
+    here = {
+        "peersupport = host=postgres port=5432 dbname=peersupport": (
+            f"peersupport = host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} "
+            f"dbname={db['NAME']}"
+        ),
+        "listen_addr = 0.0.0.0": "listen_addr = 127.0.0.1",
+        "listen_port = 6432": f"listen_port = {port}",
+        "auth_file = /etc/pgbouncer/userlist.txt": f"auth_file = {folder / 'userlist.txt'}",
+    }
+    for there, instead in here.items():
+        assert there in text, f"deploy/pgbouncer/pgbouncer.ini no longer says {there!r}"
+        text = text.replace(there, instead)
+    return text
+
+
+def test_the_compose_stack_pools_the_app_roles_transactions_through_pgbouncer():
+    """docker-compose.yml's app services connect through its PgBouncer as the app role, with
+    DATABASE_POOLER=transaction; that PgBouncer, run here by Debian's package, hands one server
+    connection from client to client between transactions (transaction mode: in session mode
+    the second client would have a server connection of its own)."""
+    needs_pgbouncer()
+    compose = COMPOSE.read_text()
+    app_url = r"^  DATABASE_URL: postgres://(\w+):(\w+)@pgbouncer:6432/peersupport$"
+    url = re.search(app_url, compose, re.MULTILINE)
+    assert url, "the app's DATABASE_URL in docker-compose.yml goes through pgbouncer:6432"
+    assert re.search(r"^  DATABASE_POOLER: transaction$", compose, re.MULTILINE)
+    user, password = url.groups()
+    listed = (COMPOSE_POOLER / "userlist.txt").read_text().split()
+    assert listed == [f'"{user}"', f'"{password}"']
+    assert (
+        f"CREATE ROLE {user} LOGIN PASSWORD '{password}'"
+        in (ROOT / "deploy" / "postgres-app-role.sql").read_text()
+    )
+
+    with pooler.pgbouncer(_the_compose_ini_here, users={user: password}) as started:
+        where = {"host": started.host, "port": started.port, "dbname": "peersupport"}
+        clients = [
+            psycopg.connect(**where, user=user, password=password, autocommit=True)
+            for _ in range(2)
+        ]
+        try:
+            first, second = clients
+            first.execute("SELECT set_config('app.probe', 'first', false)")
+            (server_of_first,) = first.execute("SELECT pg_backend_pid()").fetchone()
+            seen = second.execute(
+                "SELECT current_setting('app.probe', true), pg_backend_pid(), current_user"
+            ).fetchone()
+        finally:
+            for client in clients:
+                client.close()
+    assert seen == ("first", server_of_first, user)
