@@ -65,7 +65,8 @@ def _ini(folder: Path, port: int, server_host: str, server_port: int, pool_size:
         "[pgbouncer]",
         "listen_addr = 127.0.0.1",
         f"listen_port = {port}",
-        # TCP only: no socket file in a shared folder for two runs at once to contend for.
+        # TCP only: the clients connect by TCP, and the user PgBouncer drops to when started
+        # as root could not make a socket in this folder.
         "unix_socket_dir =",
         "pool_mode = transaction",
         f"default_pool_size = {pool_size}",

@@ -189,8 +189,9 @@ if env.str("DATABASE_OWNER_URL", default=""):
 # DATABASE_POOLER=transaction: DATABASE_URL is a pooler in transaction mode (PgBouncer's
 # pool_mode = transaction, docker-compose.yml), where each transaction may run on another server
 # connection, so a server-side cursor (QuerySet.iterator()) would not outlive its transaction.
-# The agency scope needs nothing more: it is transaction-local already (agencies/tenant_db.py),
-# and Django's psycopg connections prepare no statements.
+# The agency scope needs nothing more: it is transaction-local already (agencies/tenant_db.py);
+# Django's psycopg connections prepare no statements, and the time zone Django sets on connecting
+# is one of the parameters PgBouncer keeps for each client.
 DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
 if DATABASE_POOLER not in ("", "session", "transaction"):
     raise ImproperlyConfigured(
