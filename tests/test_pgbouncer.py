@@ -6,7 +6,8 @@ With a pool of one server connection, two clients of different agencies take tur
 PostgreSQL backend (the same `pg_backend_pid()`), and each sees its own agency's rows only;
 a transaction that opens no scope after one that did sees no agency's rows. The first test
 shows that the clients really share one server session: what one of them sets for its session,
-the other reads. PostgreSQL only, as the app role under row-level security."""
+the other reads. The last runs docker-compose.yml's PgBouncer configuration here. PostgreSQL
+only, as the app role under row-level security."""
 
 import re
 from contextlib import nullcontext
