@@ -11,7 +11,8 @@ cookie, no database) on the same server, as the base. Prints the median, p95 and
 second of each and their ratio; and one client alone: the page's own time with nothing queued
 before it (aim: p95 under 20 ms) and its SQL query counts, rendered afresh and from the cache.
 Aims, from issue 17: 50 clients at least half the bare view's rate, p95 under 50 ms. The clients
-run on the same machine as the server and share its cores.
+run on the same machine as the server and share its cores. With BENCH_POOLER=transaction
+(`bench/run.py --pooler`) gunicorn connects through PgBouncer in transaction mode (pooler.py).
 
     .venv/bin/python bench/oncall_lookup.py [--clients 50] [--seconds 20] [--workers 3]
 """
@@ -25,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+import pooler
 from scratch import (
     as_app_role,
     background,
@@ -158,7 +160,10 @@ def main() -> int:
                 sys.executable, "-m", "gunicorn", "config.wsgi:application",
                 "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
             ]  # fmt: skip
-            with background(command, env, folder / "gunicorn.log") as server:
+            with (
+                pooler.serving(env) as (served, pooled),
+                background(command, served, folder / "gunicorn.log") as server,
+            ):
                 wait_until_up(port, server, folder / "gunicorn.log")
                 # Warm-up: every worker opens its database connection.
                 load(port, url, cookie, args.clients, 3)
@@ -169,7 +174,7 @@ def main() -> int:
     setup = (
         f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers,"
         " app role under row-level security"
-    )
+    ) + (f", {pooled}" if pooled else "")
     counted = f"{len(queries)} queries rendered afresh, {len(cached)} from the cache"
     ratio = (
         f"median {page['median_ms'] / bare['median_ms']:.1f}x, "

@@ -2,6 +2,7 @@
 and one table of the results.
 
     .venv/bin/python bench/run.py [--only oncall_lookup ...] [--json results.json]   (make bench)
+    .venv/bin/python bench/run.py --pooler ...     the web servers through PgBouncer (pooler.py)
 
 DATABASE_URL must name PostgreSQL and REDIS_URL Redis; unset, they are
 postgres://postgres@127.0.0.1:5432/peersupport_bench and redis://127.0.0.1:6379/15. Every script
@@ -150,8 +151,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=SCRIPTS, help="run only these scripts")
     parser.add_argument("--json", type=Path, help="also write the machine and every row here")
+    parser.add_argument(
+        "--pooler", action="store_true",
+        help="the servers the scripts start connect through PgBouncer in transaction mode",
+    )  # fmt: skip
     args = parser.parse_args()
     env = environment()
+    if args.pooler:
+        env["BENCH_POOLER"] = "transaction"  # bench/pooler.py
     about = machine(env)
     started = time.monotonic()
     chosen = [script for script in SCRIPTS if script in (args.only or SCRIPTS)]

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from .production import refuse_incomplete_production
 
@@ -184,6 +185,20 @@ if env.str("DATABASE_OWNER_URL", default=""):
         **env.db_url("DATABASE_OWNER_URL"),
         "TEST": {"MIRROR": "default"},
     }
+
+# DATABASE_POOLER=transaction: DATABASE_URL is a pooler in transaction mode (PgBouncer's
+# pool_mode = transaction, docker-compose.yml), where each transaction may run on another server
+# connection, so a server-side cursor (QuerySet.iterator()) would not outlive its transaction.
+# The agency scope needs nothing more: it is transaction-local already (agencies/tenant_db.py);
+# Django's psycopg connections prepare no statements, and the time zone Django sets on connecting
+# is one of the parameters PgBouncer keeps for each client.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "session", "transaction"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r}: leave it unset, or say session or transaction"
+    )
+if DATABASE_POOLER == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"

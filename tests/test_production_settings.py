@@ -20,6 +20,7 @@ _UNSET = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "DATABASE_POOLER",
     "REDIS_URL",
     "EMAIL_URL",
     "SMS_BACKEND",
@@ -265,3 +266,21 @@ def test_dotenv_can_complete_production(tmp_path):
         tmp_path, dotenv + f"VAR_DIR={tmp_path / 'var'}\n", code, DEBUG="false"
     )
     assert lines[-1] == "db.example.org"
+
+
+SERVER_SIDE_CURSORS = (
+    "from django.conf import settings; "
+    "print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))"
+)
+
+
+def test_behind_a_transaction_pooler_django_keeps_no_server_side_cursor():
+    assert printed(SERVER_SIDE_CURSORS, **PRODUCTION)[-1] == "False"
+    assert printed(SERVER_SIDE_CURSORS, **PRODUCTION, DATABASE_POOLER="session")[-1] == "False"
+    assert printed(SERVER_SIDE_CURSORS, **PRODUCTION, DATABASE_POOLER="transaction")[-1] == "True"
+
+
+def test_an_unknown_pooler_mode_is_refused_by_name():
+    result = run("check", **PRODUCTION, DATABASE_POOLER="statement")
+    assert result.returncode != 0
+    assert "DATABASE_POOLER='statement'" in result.stderr
