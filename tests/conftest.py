@@ -55,7 +55,23 @@ def pytest_report_header(config):
 def _moved_clock(request):
     """With PYTEST_CLOCK set, every test runs with the clock moved there (and ticking), except
     those marked `real_clock`. Without it, the real clock."""
-    if CLOCK is None or request.node.get_closest_marker("real_clock"):
+    if (
+        CLOCK is None
+        or request.node.get_closest_marker("real_clock")
+        or "module_clock" in request.fixturenames
+    ):
+        yield
+        return
+    with time_machine.travel(CLOCK, tick=True):
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_clock():
+    """For data a module builds once (its module fixture asks for this): the moved clock from
+    before the build to the module's end, ticking, so that what was built (a sign-in, a second
+    step) is as old in each test as it is on the real clock. Its tests are not moved one by one."""
+    if CLOCK is None:
         yield
         return
     with time_machine.travel(CLOCK, tick=True):

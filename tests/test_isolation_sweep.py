@@ -42,7 +42,7 @@ def _snapshot(objects: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, module_clock):
     """This agency (Clayton) with a signed-in member of each role, and one of everything in the
     other agency (KCPD). Built once for the module inside a transaction rolled back at its end;
     each test runs in a savepoint of its own inside it, as Django's setUpTestData does, so no
