@@ -17,4 +17,4 @@ format:
 
 bench:  ## every benchmark script against PostgreSQL and Redis (DATABASE_URL, REDIS_URL), one table
 	scripts/setup
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/run.py --pooler
