@@ -198,6 +198,28 @@ def apply(connection) -> None:
             cursor.execute(_policy_sql(table, policy))
 
 
+def create_app_role(connection, role: str, password: str) -> None:
+    """A login role as the app connects (once per cluster; its password and flags put right if it
+    exists): no SUPERUSER, no BYPASSRLS, so every policy applies to it. For the test suite and the
+    benchmarks; a deployment makes its own (deploy/postgres-app-role.sql)."""
+    quoted = connection.ops.quote_name(role)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            DO $$ BEGIN
+              CREATE ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END $$
+            """
+        )
+        # A password cannot be a parameter of DDL; format() quotes it as a literal.
+        cursor.execute(
+            "SELECT format('ALTER ROLE %%I LOGIN PASSWORD %%L NOSUPERUSER NOBYPASSRLS', %s, %s)",
+            [role, password],
+        )
+        cursor.execute(cursor.fetchone()[0])
+
+
 def grant(connection, role: str) -> None:
     """What the app role may do: read and write rows (within the policies) and use sequences.
     No TRUNCATE (it ignores row-level security), no DDL, no ownership."""

@@ -30,14 +30,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 # opens the loopback scratch databases of a bench.
 APP_ROLE = "peersupport_bench_app"
 APP_PASSWORD = "peersupport_bench_app"
-CREATE_ROLE = f"""
-DO $$ BEGIN
-  CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'
-    NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-END $$;
-ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}' NOSUPERUSER NOBYPASSRLS;
-"""
 
 
 @contextlib.contextmanager
@@ -57,8 +49,7 @@ def scratch_database():
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(CREATE_ROLE)
+            rls.create_app_role(connection, APP_ROLE, APP_PASSWORD)
             rls.grant(connection, APP_ROLE)
         yield name
     finally:

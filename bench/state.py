@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scratch import APP_ROLE, CREATE_ROLE, emit
+from scratch import APP_PASSWORD, APP_ROLE, emit
 
 TEMPLATE_ENV = "BENCH_STATE_DB"  # run.py's template database, when it built one
 AIM_SECONDS = 120
@@ -80,8 +80,7 @@ def build(name: str) -> float:
 
     connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": name}
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_ROLE)
+    rls.create_app_role(connection, APP_ROLE, APP_PASSWORD)
     rls.grant(connection, APP_ROLE)
     print(f"state database created and migrated in {time.perf_counter() - started:.1f} s")
     import state_fill

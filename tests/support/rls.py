@@ -10,21 +10,11 @@ from agencies import rls
 APP_ROLE = "peersupport_app"
 APP_PASSWORD = "peersupport_app"
 
-CREATE_ROLE = f"""
-DO $$ BEGIN
-  CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'
-    NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-END $$;
-ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}' NOSUPERUSER NOBYPASSRLS;
-"""
-
 
 def become_app_role() -> dict:
     """Make the role (once per cluster), give it the app's rights in the test database, and
     reconnect as it. Returns what to put back before the test database is dropped."""
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_ROLE)
+    rls.create_app_role(connection, APP_ROLE, APP_PASSWORD)
     rls.grant(connection, APP_ROLE)
     with connection.cursor() as cursor:
         # Only for the suite: transactional tests empty the tables with TRUNCATE between
