@@ -43,15 +43,21 @@ def register() -> None:
         using=f"assistance_id IN ({ASKED})",
     )
     # The asking agency: the lent peers its call-outs name, and their time for its activation.
-    called = (
-        "SELECT c.peer_id FROM activations_callout c WHERE c.agency_id = (SELECT app_agency_id())"
+    rls.add_function(
+        rls.set_function(
+            "app_called_peers",
+            "SELECT c.peer_id FROM activations_callout c"
+            " WHERE c.agency_id = (SELECT app_agency_id())",
+        )
     )
-    rls.add_policy("roster.Peer", "called_lent_peer", command="SELECT", using=f"id IN ({called})")
+    called = "= ANY ((SELECT app_called_peers())::bigint[])"
+    rls.add_policy("roster.Peer", "called_lent_peer", command="SELECT", using=f"id {called}")
     rls.add_policy(
         "roster.Person",
         "called_lent_peer",
         command="SELECT",
-        using=f"id IN (SELECT p.person_id FROM roster_peer p WHERE p.id IN ({called}))",
+        using="EXISTS (SELECT 1 FROM roster_peer p WHERE p.person_id = roster_person.id"
+        f" AND p.id {called})",
     )
     rls.add_policy(
         "activations.TimeEntry",

@@ -29,7 +29,7 @@ class AgenciesConfig(AppConfig):
                 "EXISTS (SELECT 1 FROM agencies_membership m"
                 " WHERE m.agency_id = agencies_policy.agency_id"
                 " AND m.user_id = (SELECT app_user_id()))"
-                f" OR agency_id IN ({rls.ACCEPTED_PARTNERS})"
+                f" OR {rls.partner_of('agency_id')}"
             ),
         )
         # A partnership is a record both agencies see.

@@ -39,6 +39,14 @@ CREATE OR REPLACE FUNCTION app_scope() RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT coalesce(current_setting('app.scope', true), '') $$;
 """
 
+_functions: list[str] = []
+
+
+def add_function(sql: str) -> None:
+    """A helper function the app's policies call (`set_function`), (re)written before them."""
+    _functions.append(sql)
+
+
 SETTINGS_FUNCTIONS = ("app_agency_id", "app_user_id", "app_scope")
 # A call not directly inside `(SELECT ...)`: PostgreSQL would evaluate it for every row.
 _BARE_CALL = re.compile(r"(?<!\(SELECT )\b(" + "|".join(SETTINGS_FUNCTIONS) + r")\(\)")
@@ -66,12 +74,35 @@ _own_tenant_rule: dict[str, Policy] = {}
 
 
 # The agencies in an accepted partnership with the current one, for the explicit partner
-# policies of the apps.
+# policies of the apps: `partner_of("agency_id")`.
 ACCEPTED_PARTNERS = (
     "SELECT CASE WHEN p.proposer_id = (SELECT app_agency_id()) THEN p.partner_id"
     " ELSE p.proposer_id END FROM agencies_partnership p WHERE p.accepted_at IS NOT NULL"
     " AND (SELECT app_agency_id()) IN (p.proposer_id, p.partner_id)"
 )
+
+
+def set_function(name: str, select: str) -> str:
+    """A function returning, as an array of ids, what `select` finds, for a policy to compare
+    with (`column = ANY ((SELECT name())::bigint[])`; the cast makes ANY read an array, not
+    a subquery) where it would otherwise hold the subquery.
+
+    Why: PostgreSQL plans a policy's subquery inside every query that reads the table, together
+    with the policies of every table the subquery reads, and theirs in turn: the partner rules
+    made hundreds of sub-plans and cost milliseconds of planning in each query of the lookup and
+    the scheduler. A PL/pgSQL function's query is planned once per connection and its plan kept.
+    It runs as the caller (not SECURITY DEFINER), under the same policies, in the query's
+    snapshot (STABLE), so it finds exactly the rows the subquery did; called through a scalar
+    subquery, once per query, and only when a row reaches that rule."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS bigint[] LANGUAGE plpgsql STABLE AS\n"
+        f"  $$ BEGIN RETURN ARRAY({select}); END $$;\n"
+    )
+
+
+def partner_of(column: str) -> str:
+    """The rule: column names an agency in an accepted partnership with the current one."""
+    return f"{column} = ANY ((SELECT app_accepted_partners())::bigint[])"
 
 
 def add_policy(model: str, name: str, *, using: str, check=None, command="ALL") -> None:
@@ -152,6 +183,9 @@ def apply(connection) -> None:
     """Write every policy again, from scratch, in one transaction."""
     with connection.cursor() as cursor:
         cursor.execute(FUNCTIONS_SQL)
+        cursor.execute(set_function("app_accepted_partners", ACCEPTED_PARTNERS))
+        for sql in _functions:
+            cursor.execute(sql)
         cursor.execute(
             "SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()"
         )

@@ -109,3 +109,19 @@ def test_the_lookups_queries_use_the_agency_index_and_read_the_settings_once(loo
                 n.get(key, "") for n in nodes for key in ("Filter", "Index Cond", "Join Filter")
             ]
             assert not [c for c in conditions if "current_setting" in c], (sql, shown)
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_directory_read_plans_few_sub_plans_under_the_partner_rules():
+    """The partner and lent-peer rules read their agencies and peers through a function, not a
+    subquery: a subquery brought the policies of every table it read, and theirs in turn, into
+    each query's plan (over two hundred sub-plans, milliseconds of planning per query)."""
+    from roster.models import Peer, Person
+
+    agency = AgencyFactory(slug="small", preset="kcpd")
+    with tenant_db.agency_scope(agency.pk):
+        for queryset in (Person.objects.for_agency(agency), Peer.objects.for_agency(agency)):
+            sql, params = queryset.query.sql_with_params()
+            subplans = [n for n in _nodes(_plan(sql, params)) if "Subplan Name" in n]
+            assert len(subplans) < 40, (queryset.model.__name__, len(subplans))
