@@ -11,9 +11,12 @@ tasks go through REDIS_URL's database, so give the bench one that no other worke
 two runs at once different databases of both.
 
 The scripts (SCRIPTS, in the table's order) run one after the other as `python bench/NAME.py`
-with no arguments: their defaults are the sizes the issue asks for. What they print passes through
-as it comes. A script that is not there gets the row "not present"; one that exits with another
-code than 0, or prints no result, gets "failed".
+with no arguments: their defaults are the sizes the issue asks for. Before the first of those
+that measure on the state-sized data set (STATE_SCRIPTS), `bench/state.py` builds it once as a
+template database (DATABASE_URL's name with `_state` after it, named to them in BENCH_STATE_DB),
+each of them takes a copy, and the template is dropped after the last. What they print passes
+through as it comes. A script that is not there gets the row "not present"; one that exits with
+another code than 0, or prints no result, gets "failed".
 
 The contract a script follows: besides its own lines for people, it prints each of its rows of
 the table as one line, `BENCH ` and then a JSON object:
@@ -50,6 +53,9 @@ SCRIPTS = {  # the script, and its rows' name when it is missing or fails
     "usage_statistics": "usage statistics",
     "activation_broker_down": "activation request, broker down",
 }
+# The scripts that measure on the state-sized data set (bench/state.py): run.py builds it once,
+# as a template database, before the first of them, and drops it after the last.
+STATE_SCRIPTS = ("oncall_lookup", "checkin_scheduler", "usage_statistics")
 DEFAULTS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/peersupport_bench",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
@@ -64,6 +70,30 @@ def environment() -> dict:
         if not env[name].startswith(SCHEMES[name]):
             raise SystemExit(f"{name} must start with {' or '.join(SCHEMES[name])}: {env[name]}")
     return env
+
+
+def _cluster(env: dict):
+    """A connection to the cluster's `postgres` database as DATABASE_URL's user."""
+    import environ
+    import psycopg
+
+    db = environ.Env.db_url_config(env["DATABASE_URL"])
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+        password=db["PASSWORD"] or None, dbname="postgres", connect_timeout=5, autocommit=True,
+    )  # fmt: skip
+
+
+def state_template(env: dict) -> str:
+    """The name of the state data set's template database: DATABASE_URL's with `_state`."""
+    import environ
+
+    return environ.Env.db_url_config(env["DATABASE_URL"])["NAME"] + "_state"
+
+
+def drop_database(env: dict, name: str) -> None:
+    with _cluster(env) as cluster:
+        cluster.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def machine(env: dict) -> str:
@@ -155,7 +185,16 @@ def main() -> int:
     about = machine(env)
     started = time.monotonic()
     chosen = [script for script in SCRIPTS if script in (args.only or SCRIPTS)]
-    rows = [row for script in chosen for row in run(BENCH / f"{script}.py", SCRIPTS[script], env)]
+    rows = []
+    if any(script in STATE_SCRIPTS for script in chosen):
+        env["BENCH_STATE_DB"] = state_template(env)
+        rows += run(BENCH / "state.py", "state data set", env)
+    try:
+        for script in chosen:
+            rows += run(BENCH / f"{script}.py", SCRIPTS[script], env)
+    finally:
+        if "BENCH_STATE_DB" in env:
+            drop_database(env, env["BENCH_STATE_DB"])
     minutes, seconds = divmod(round(time.monotonic() - started), 60)
     print(f"\nMachine: {about}. The whole bench took {minutes} min {seconds} s.\n")
     print(table(rows))
