@@ -1,15 +1,17 @@
-"""Benchmark: the officer's on-call lookup with 1,000 peers and 5,000 persons in one agency, served
-by gunicorn under 50 concurrent clients.
+"""Benchmark: the officer's on-call lookup in the state data set (bench/state.py), for the
+1,000-peer and the 10,000-peer agency, served by gunicorn under 50 concurrent clients.
 
-Fills a scratch PostgreSQL database (as its owner), starts gunicorn on it as docker-compose runs
+Takes a copy of the state database, starts gunicorn on it as docker-compose runs
 it (3 sync workers, DEBUG off, Redis when REDIS_URL is set, connected as the app role under
-row-level security) on a free loopback port, and signs an officer in (a session cookie). Then 50
+row-level security) on a free loopback port, and signs an officer of each agency in (a session
+cookie). One client alone asks each agency's page for half of --seconds: the page's own time with
+nothing queued before it (aim: p95 under 20 ms for both); its SQL query counts, rendered afresh
+and from the cache, counted in this process as the app role, must be the same for both. Then 50
 client threads, each with its own connection (http.client; gunicorn's sync workers close it after
 each answer, so every request opens a new one, as behind a proxy), ask for `/bench/on-call/`
 again and again for --seconds; then the same for `/healthz/`, a bare Django view (no session
 cookie, no database) on the same server, as the base. Prints the median, p95 and requests per
-second of each and their ratio; and one client alone: the page's own time with nothing queued
-before it (aim: p95 under 20 ms) and its SQL query counts, rendered afresh and from the cache.
+second of each and their ratio, and at the end the peak memory (VmHWM) of each gunicorn worker.
 Aims, from issue 17: 50 clients at least half the bare view's rate, p95 under 50 ms. The clients
 run on the same machine as the server and share its cores.
 
@@ -31,13 +33,17 @@ from scratch import (
     emit,
     median_p95,
     on_postgresql,
-    scratch_database,
     service_env,
     skip,
     work_folder,
+    worker_peak_rss,
 )
+from state import BIG, state_database
+from state import SETUP as STATE
+from state import agency as state_agency
 
 NAME = "on-call lookup"
+AGENCIES = ("bench", "metro")  # 1,000 and 10,000 peers
 
 
 def free_port() -> int:
@@ -103,50 +109,59 @@ def described(figures: dict, rate: bool = True) -> str:
     return text
 
 
+def counted(client, url: str, agency_id: int) -> tuple[int, int]:
+    """The SQL query counts of the page rendered afresh (a new roster version) and from the
+    cache, in this process as the app role."""
+    from django.db import connection
+
+    from roster.versions import roster_changed
+
+    assert client.get(url).status_code == 200
+    roster_changed(agency_id)
+    counts = []
+    for _ in range(2):
+        kept = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *a, kept=kept: kept.append(sql) or execute(sql, *a)
+        ):
+            assert client.get(url).status_code == 200
+        counts.append(len(kept))
+    return counts[0], counts[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--peers", type=int, default=1000)
-    parser.add_argument("--persons", type=int, default=5000)
     args = parser.parse_args()
     if not on_postgresql():
         return skip(NAME, "needs DATABASE_URL on PostgreSQL")
 
-    with scratch_database() as db_name:
+    with state_database() as db_name:
         from django.conf import settings
-        from django.db import connection
         from django.test import Client
 
         from agencies import tenant_db
         from agencies.choices import Role
         from agencies.models import Membership, User
-        from agencies.services import create_agency
-        from demo.bulk import fill_agency
-        from roster.versions import roster_changed
 
-        agency = create_agency(slug="bench", name="Bench PD", preset_key="kcpd")
-        fill_agency(agency, persons=args.persons, peers=args.peers)
-        officer = User.objects.create(username="officer.bench")
-        Membership.objects.create(user=officer, agency=agency, role=Role.OFFICER)
+        teams = {}  # slug: (agency, officer, peers)
+        for slug in AGENCIES:
+            agency = state_agency(slug)
+            officer = User.objects.create(username=f"officer.{slug}")
+            Membership.objects.create(user=officer, agency=agency, role=Role.OFFICER)
+            teams[slug] = (agency, officer, BIG[slug][3])
 
         with as_app_role(), work_folder("oncall-") as folder:
-            client = Client()
-            with tenant_db.system_scope():  # a sign-in's audit event names no agency
-                client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
-            cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
-            url = "/bench/on-call/"
-            assert client.get(url).status_code == 200
-            # The count of a page rendered afresh (a new roster version) and of one from the cache.
-            roster_changed(agency.pk)
-            queries, cached = [], []
-            for kept in (queries, cached):
-                with connection.execute_wrapper(
-                    lambda execute, sql, *a, kept=kept: kept.append(sql) or execute(sql, *a)
-                ):
-                    assert client.get(url).status_code == 200
+            cookies, queries = {}, {}
+            for slug, (agency, officer, _) in teams.items():
+                client = Client()
+                with tenant_db.system_scope():  # a sign-in's audit event names no agency
+                    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+                session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                cookies[slug] = f"{settings.SESSION_COOKIE_NAME}={session}"
+                queries[slug] = counted(client, f"/{slug}/on-call/", agency.pk)
 
             env = service_env(db_name, folder)
             subprocess.run(
@@ -160,36 +175,57 @@ def main() -> int:
             ]  # fmt: skip
             with background(command, env, folder / "gunicorn.log") as server:
                 wait_until_up(port, server, folder / "gunicorn.log")
-                # Warm-up: every worker opens its database connection.
-                load(port, url, cookie, args.clients, 3)
-                alone = load(port, url, cookie, 1, args.seconds)
-                page = load(port, url, cookie, args.clients, args.seconds)
+                alone = {}
+                for slug in teams:
+                    # Warm-up: every worker opens its database connection and caches the page.
+                    load(port, f"/{slug}/on-call/", cookies[slug], args.clients, 3)
+                    alone[slug] = load(
+                        port, f"/{slug}/on-call/", cookies[slug], 1, args.seconds / 2
+                    )
+                page = load(port, "/bench/on-call/", cookies["bench"], args.clients, args.seconds)
                 bare = load(port, "/healthz/", "", args.clients, args.seconds)
+                peaks = worker_peak_rss(server.pid)
 
-    setup = (
-        f"{args.peers:,} peers, {args.persons:,} persons; gunicorn, {args.workers} workers,"
-        " app role under row-level security"
-    )
-    counted = f"{len(queries)} queries rendered afresh, {len(cached)} from the cache"
+    setup = f"gunicorn, {args.workers} workers, app role under row-level security; {STATE}"
+    lines = [f"{NAME} ({setup}, postgresql):"]
+    for slug, figures in alone.items():
+        afresh, cached = queries[slug]
+        lines.append(
+            f"  {teams[slug][2]:,} peers ({slug}), 1 client: {described(figures, rate=False)};"
+            f" {afresh} queries rendered afresh, {cached} from the cache"
+        )
     ratio = (
         f"median {page['median_ms'] / bare['median_ms']:.1f}x, "
         f"req/s {page['rps'] / bare['rps']:.2f}x"
     )
-    print(
-        f"{NAME} ({setup}, postgresql):\n"
-        f"  1 client: {described(alone, rate=False)}; {counted}\n"
-        f"  {args.clients} clients: {described(page)} (the clients took "
-        f"{page['client_cores']:.2f} of a core)\n"
+    lines += [
+        f"  {args.clients} clients (bench): {described(page)} (the clients took "
+        f"{page['client_cores']:.2f} of a core)",
         f"  bare view /healthz/, {args.clients} clients: {described(bare)} (the clients took "
-        f"{bare['client_cores']:.2f} of a core)\n"
-        f"  on-call / bare view: {ratio}"
-    )
+        f"{bare['client_cores']:.2f} of a core)",
+        f"  on-call / bare view: {ratio}",
+        f"  gunicorn workers' peak memory (VmHWM): {', '.join(f'{m:.0f} MiB' for m in peaks)}",
+    ]
+    print("\n".join(lines))
+    for slug, figures in alone.items():
+        afresh, cached = queries[slug]
+        emit(
+            f"{NAME}, {teams[slug][2]:,} peers, 1 client",
+            f"{described(figures, rate=False)}; {afresh} queries rendered afresh, {cached} from"
+            " the cache",
+            setup=f"agency {slug!r}; {setup}", aim="p95 under 20 ms",
+            ok=figures["p95_ms"] < 20 and not figures["errors"],
+            queries=afresh, cached_queries=cached, **figures,
+        )  # fmt: skip
+    counts = {slug: queries[slug] for slug in teams}
+    same = len(set(counts.values())) == 1
     emit(
-        f"{NAME}, 1 client", f"{described(alone, rate=False)}; {counted}",
-        setup=setup, aim="p95 under 20 ms", ok=alone["p95_ms"] < 20 and not alone["errors"],
-        queries=len(queries), cached_queries=len(cached), **alone,
+        f"{NAME}, query count by team size",
+        ", ".join(f"{teams[s][2]:,} peers: {a} afresh, {c} cached" for s, (a, c) in counts.items()),
+        setup="the same page for the 1,000-peer and the 10,000-peer agency",
+        aim="the same for both", ok=same, counts={s: list(c) for s, c in counts.items()},
     )  # fmt: skip
-    emit(f"{NAME}, {args.clients} clients", described(page), setup=setup,
+    emit(f"{NAME}, {args.clients} clients", described(page), setup=f"agency 'bench'; {setup}",
          aim="p95 under 50 ms", ok=page["p95_ms"] < 50 and not page["errors"],
          **page)  # fmt: skip
     emit(f"bare view /healthz/, {args.clients} clients", described(bare),
@@ -204,6 +240,12 @@ def main() -> int:
         median_ratio=round(page["median_ms"] / bare["median_ms"], 2),
         rps_ratio=round(page["rps"] / bare["rps"], 3),
     )
+    emit(
+        "gunicorn worker peak memory",
+        f"{max(peaks):.0f} MiB (the largest of {len(peaks)} workers' VmHWM)" if peaks else "-",
+        setup="after the lookup's runs above", ok=None if peaks else False,
+        peak_mib=[round(m, 1) for m in peaks],
+    )  # fmt: skip
     return 0
 
 

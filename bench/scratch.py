@@ -151,6 +151,19 @@ def background(command: list[str], env: dict, log: Path):
         process.wait(timeout=60)
 
 
+def worker_peak_rss(master_pid: int) -> list[float]:
+    """The peak resident memory (VmHWM, MiB) of each worker process that master_pid (gunicorn's
+    master) started, read while they still run."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
 def median_p95(values: list[float]) -> tuple[float, float]:
     """The median and the 95th percentile (nearest rank)."""
     ordered = sorted(values)

@@ -33,9 +33,10 @@ AIM_SECONDS = 120
 AGENCIES = 600
 OFFICERS = 20_000
 FORMS = 1_000_000
+# Both from one preset, so that their pages differ only by the size of the team.
 BIG = {  # slug: (name, preset, officers, peers)
     "bench": ("Bench PD", "kcpd", 2_500, 1_000),
-    "metro": ("Metro PD", "slmpd", 10_500, 10_000),
+    "metro": ("Metro PD", "kcpd", 10_500, 10_000),
 }
 OTHER_PEERS = 2_000  # the 598 others' peers; with bench's, the state's 3,000 outside metro
 PROVIDERS = 40
