@@ -2,10 +2,11 @@
 its forms by each breakdown. Every statistic, page or export, is a sum of these."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
@@ -43,6 +44,21 @@ GROUP BY GROUPING SETS ((month), (month, incident_type_id), (month, intervention
 """
 
 
+@contextmanager
+def _room_to_count():
+    """On PostgreSQL, for the queries inside, in a transaction of their own: memory enough to
+    sort a year of one agency's forms (about 35 MB for 300,000) in memory, not on disk in 4 MB
+    runs, and no JIT compilation, which the plan's cost asks for and which costs more (30 to 50
+    ms) than it saves on a query read once."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def monthly(*, agency: Agency, start: datetime, end: datetime) -> Counts:
     """The counts of the months from `start` to `end` (exclusive). PostgreSQL computes them in
     one pass over the rows (the covering index makes it an index-only scan); elsewhere one
@@ -50,7 +66,7 @@ def monthly(*, agency: Agency, start: datetime, end: datetime) -> Counts:
     counts = Counts()
     if connection.vendor == "postgresql":
         params = {"tz": agency.time_zone, "agency": agency.pk, "start": start, "end": end}
-        with connection.cursor() as cursor:
+        with _room_to_count(), connection.cursor() as cursor:
             cursor.execute(COUNTS_SQL, params)
             rows = cursor.fetchall()
         every = (1 << len(DIMENSIONS)) - 1
@@ -81,11 +97,13 @@ def monthly(*, agency: Agency, start: datetime, end: datetime) -> Counts:
 
 
 def per_peer(*, agency: Agency, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
-    """Forms and minutes of each peer who filed in the period."""
+    """Forms and minutes of each peer who filed in the period. Counting rows, not ids, lets
+    PostgreSQL read the period from the covering index alone."""
     rows = (
         UsageReport.objects.for_agency(agency)
         .filter(served_at__gte=start, served_at__lt=end)
         .values("peer")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        .annotate(n=Count("*"), minutes=Sum("duration_minutes"))
     )
-    return {r["peer"]: (r["n"], r["minutes"] or 0) for r in rows}
+    with _room_to_count():
+        return {r["peer"]: (r["n"], r["minutes"] or 0) for r in rows}
