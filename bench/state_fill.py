@@ -4,7 +4,6 @@ rows made here, INSERT ... SELECT for rows copied or generated in the database."
 import itertools
 import time
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models
@@ -12,7 +11,9 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 from state import AGENCIES, BIG, FORMS, OFFICERS, OTHER_PEERS, PROVIDERS
 
-CENTRAL = ZoneInfo("America/Chicago")  # every agency's zone
+from agencies import clock
+
+TIME_ZONE = "America/Chicago"  # every agency's
 
 
 def copy_rows(model: type[models.Model], rows) -> None:
@@ -85,7 +86,7 @@ def agencies() -> list[tuple[int, str, str, int, int]]:
     print(f"create_agency: {each * 1000:.0f} ms each, {each * AGENCIES:.0f} s for {AGENCIES}")
     created = set(Agency.objects.values_list("slug", flat=True))
     copies = [row for row in plan if row[0] not in created]
-    copy_rows(Agency, ({"slug": s, "name": n, "preset": p, "time_zone": "America/Chicago"}
+    copy_rows(Agency, ({"slug": s, "name": n, "preset": p, "time_zone": TIME_ZONE}
                        for s, n, p, _, _ in copies))  # fmt: skip
     ids = dict(Agency.objects.values_list("slug", "pk"))
     model_of = {preset: pk for pk, preset in made.items()}
@@ -129,7 +130,7 @@ def people(plan) -> None:
 
     unusable = make_password(None)
     now = timezone.now()
-    today = timezone.localdate(timezone=CENTRAL)
+    today = clock.today(TIME_ZONE)
     copy_rows(User, ({"username": f"{slug}.{i:05d}", "password": unusable, "date_joined": now}
                      for _, slug, _, n, _ in plan for i in range(n)))  # fmt: skip
     users = dict(User.objects.values_list("username", "pk"))
@@ -207,7 +208,7 @@ def checkins(plan) -> None:
     coming two years); 40 providers, each agency contracting one, bench two and metro four."""
     from checkins.models import Location, OpeningHours, Program, Provider, ProviderContract
 
-    today = timezone.localdate(timezone=CENTRAL)
+    today = clock.today(TIME_ZONE)
     copy_rows(Program, ({"agency_id": pk, "started_on": today - timedelta(days=730)}
                         for pk, *_ in plan))  # fmt: skip
     providers = []
