@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from activations.models import Activation, CallOut, TimeEntry
 from agencies.choices import Role
@@ -287,3 +288,27 @@ def test_a_quarterly_download_of_a_year_says_why_instead_of_giving_another_quart
     # The message was shown with the page: none is left for the next one.
     later = client.get("/kcpd/reports/quarterly/").content.decode()
     assert "Choose one of the quarters offered." not in later
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem and JIT are PostgreSQL's")
+def test_the_monthly_counts_sort_in_memory_without_jit(kcpd, team, quarter):
+    """A year of a large agency's forms (300,000) sorted in 4 MB runs on disk and compiled by
+    JIT for 30 to 50 ms: the counting query runs with room to sort and without JIT."""
+    from agencies import tenant_db
+    from usage_reports import counts
+
+    forms(kcpd, team["Ava"], 3, month=quarter.months[0])
+    seen = []
+
+    def settings_at_the_count(execute, sql, params, many, context):
+        if sql == counts.COUNTS_SQL:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+                seen.append(cursor.fetchone())
+        return execute(sql, params, many, context)
+
+    with tenant_db.agency_scope(kcpd.pk), connection.execute_wrapper(settings_at_the_count):
+        found = counts.monthly(agency=kcpd, start=quarter.start, end=quarter.end)
+    assert sum(found.forms.values()) == 3
+    assert seen == [("64MB", "off")]
