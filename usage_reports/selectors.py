@@ -188,7 +188,13 @@ def statistics(
     )
     if per_peer:
         rows = counting.per_peer(agency=agency, start=period.start, end=period.end)
-        peers = Peer.objects.for_agency(agency).filter(pk__in=rows).select_related("person")
+        # Only the names: a whole team's peer and person rows cost more to load than to count.
+        peers = (
+            Peer.objects.for_agency(agency)
+            .filter(pk__in=rows)
+            .select_related("person")
+            .only("pk", "person__first_name", "person__last_name")
+        )
         stats.by_peer = sorted(
             ((p.person.full_name, *rows[p.pk]) for p in peers), key=lambda r: (-r[1], r[0])
         )
