@@ -2,7 +2,7 @@
 resource's agency, all come from the same place. They build in system scope, so a test body,
 which runs with no scope (tests/conftest.py), can still make its rows."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import factory
 from django.utils import timezone
@@ -146,6 +146,11 @@ def contracted_provider(agency: Agency, *, capacity: int = 2, staff: User | None
     return provider
 
 
+def on_the_hour(**delta) -> datetime:
+    """Now to the hour, moved by `delta` (timedelta's arguments): where a check-in slot starts."""
+    return timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(**delta)
+
+
 class AppointmentFactory(Factory):
     """A scheduled check-in of a person of the agency, at the provider's first location."""
 
@@ -156,8 +161,17 @@ class AppointmentFactory(Factory):
     person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
     provider = factory.LazyAttribute(lambda a: contracted_provider(a.agency))
     location = factory.LazyAttribute(lambda a: a.provider.locations.first())
-    starts_at = factory.LazyFunction(
-        lambda: timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=40)
-    )
+    starts_at = factory.LazyFunction(lambda: on_the_hour(days=40))
     ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(hours=1))
     state = "scheduled"
+
+
+def officers_appointment(clayton: dict, *, days: int):
+    """officer.clayton's check-in with Clayton's provider, `days` from now on the hour (the
+    `clayton` fixture of tests/conftest.py)."""
+    return AppointmentFactory(
+        agency=clayton["agency"],
+        person=clayton["officer"],
+        provider=clayton["provider"],
+        starts_at=on_the_hour(days=days),
+    )

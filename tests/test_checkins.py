@@ -16,17 +16,17 @@ from checkins.services import appointments as svc
 from checkins.services.due import add_years, recompute_due_dates, start_of, today_in
 from checkins.services.runs import discard_run, publish_run, run_scheduler
 from checkins.tasks import daily_sweep
-from tests.factories import AppointmentFactory, PersonFactory, contracted_provider
+from tests.factories import (
+    AppointmentFactory,
+    PersonFactory,
+    contracted_provider,
+    officers_appointment,
+)
 from tests.support.scopes import no_scope
 
 
 def _appointment(clayton, days: int) -> Appointment:
-    return AppointmentFactory(
-        agency=clayton["agency"],
-        person=clayton["officer"],
-        provider=clayton["provider"],
-        starts_at=timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=days),
-    )
+    return officers_appointment(clayton, days=days)
 
 
 def _sweep(cb):

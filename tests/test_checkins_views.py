@@ -1,11 +1,10 @@
 """The check-in pages with an insider of each role, a member of another agency and an anonymous
 visitor; a provider sees only its own appointments; bad input changes nothing; bounded queries."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from agencies.choices import Role
 from checkins.models import (
@@ -20,7 +19,14 @@ from checkins.models import (
 )
 from checkins.services.due import ensure_due_dates
 from checkins.services.runs import run_scheduler
-from tests.factories import AppointmentFactory, PersonFactory, contracted_provider, member
+from tests.factories import (
+    AppointmentFactory,
+    PersonFactory,
+    contracted_provider,
+    member,
+    officers_appointment,
+    on_the_hour,
+)
 from tests.support.grid import Page, role_grid
 
 NOT_OWN = {Role.ADMIN: 404, Role.COORDINATOR: 404, Role.PEER: 404, Role.COMMAND: 404}
@@ -45,27 +51,20 @@ PAGES = [
 ]
 
 
-def _at(days: int):
-    return timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
-
-
 @pytest.fixture
 def appointment(clayton):
-    return AppointmentFactory(
-        agency=clayton["agency"],
-        person=clayton["officer"],
-        provider=clayton["provider"],
-        starts_at=_at(20),
-    )
+    return officers_appointment(clayton, days=20)
 
 
 @pytest.fixture
 def objects(clayton, appointment):
     agency = clayton["agency"]
-    past = AppointmentFactory(agency=agency, provider=clayton["provider"], starts_at=_at(-1))
+    past = AppointmentFactory(
+        agency=agency, provider=clayton["provider"], starts_at=on_the_hour(days=-1)
+    )
     missed = AppointmentFactory(
         agency=agency, person=clayton["officer"], provider=clayton["provider"],
-        starts_at=_at(-2), state=AppointmentState.MISSED,
+        starts_at=on_the_hour(days=-2), state=AppointmentState.MISSED,
     )  # fmt: skip
     return {
         "run": ScheduleRun.objects.create(agency=agency, horizon_end=date.today()),
@@ -98,9 +97,12 @@ def test_a_run_of_another_agency_gets_404(login, other_agency, users, agency):
 def test_a_provider_cannot_see_or_mark_another_providers_appointment(login, clayton, users):
     agency = clayton["agency"]
     rival = contracted_provider(agency)
-    theirs = AppointmentFactory(agency=agency, provider=rival, starts_at=_at(-1))
+    theirs = AppointmentFactory(agency=agency, provider=rival, starts_at=on_the_hour(days=-1))
     mine = AppointmentFactory(
-        agency=agency, provider=clayton["provider"], person=clayton["officer"], starts_at=_at(-1)
+        agency=agency,
+        provider=clayton["provider"],
+        person=clayton["officer"],
+        starts_at=on_the_hour(days=-1),
     )
     provider = login(users[Role.PROVIDER])
     page = provider.get("/clayton/checkins/provider/").content.decode()
@@ -122,7 +124,9 @@ def test_the_provider_page_has_nowhere_to_write_what_was_said(login, users, appo
 
 @pytest.mark.django_db
 def test_an_officer_cannot_ask_to_move_another_officers_appointment(login, clayton, agency):
-    someone = AppointmentFactory(agency=agency, provider=clayton["provider"], starts_at=_at(20))
+    someone = AppointmentFactory(
+        agency=agency, provider=clayton["provider"], starts_at=on_the_hour(days=20)
+    )
     other = member(agency, Role.OFFICER)
     PersonFactory(agency=agency, user=other)
     response = login(other).post(
@@ -150,7 +154,7 @@ def test_a_late_request_shows_the_rule_and_changes_nothing(login, users, clayton
         agency=clayton["agency"],
         person=clayton["officer"],
         provider=clayton["provider"],
-        starts_at=_at(5),
+        starts_at=on_the_hour(days=5),
     )
     officer = login(users[Role.OFFICER])
     page = officer.get("/clayton/checkins/mine/").content.decode()
@@ -258,7 +262,7 @@ def test_the_coordinator_decides_a_missed_checkin_and_a_new_one_follows(login, u
         agency=clayton["agency"],
         person=clayton["officer"],
         provider=clayton["provider"],
-        starts_at=_at(-2),
+        starts_at=on_the_hour(days=-2),
     )
     login(users[Role.PROVIDER]).post(f"/clayton/checkins/provider/{past.pk}/missed/")
     missed = MissedCheckin.objects.get()
@@ -330,7 +334,10 @@ def test_pages_keep_a_bounded_number_of_queries(
     people = PersonFactory.create_batch(30, agency=agency)
     for n, person in enumerate(people):
         appointment = AppointmentFactory(
-            agency=agency, person=person, provider=clayton["provider"], starts_at=_at(n - 10)
+            agency=agency,
+            person=person,
+            provider=clayton["provider"],
+            starts_at=on_the_hour(days=n - 10),
         )
         if n % 3 == 0:
             RescheduleRequest.objects.create(agency=agency, appointment=appointment, reason="x")

@@ -17,7 +17,7 @@ from agencies.models import Agency, Partnership
 from checkins import models as checkins
 from roster.models import PeerStatusChange, TrainingRecord
 from security.models import AuditEvent
-from tests.factories import AgencyFactory, PeerFactory, PersonFactory
+from tests.factories import AgencyFactory, PeerFactory, PersonFactory, on_the_hour
 from tests.support.objects import one_of_everything
 from tests.support.rls import APP_ROLE
 
@@ -57,7 +57,7 @@ def _fill_every_table(agency: Agency, partner: Agency) -> None:
     checkins.DueDate.objects.create(agency=agency, person=peer.person, due_on=date.today())
     run = checkins.ScheduleRun.objects.create(agency=agency, horizon_end=date.today())
     # Two hours from now, whatever the hour: the beat test below expects it to be reminded of.
-    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+    starts = on_the_hour(hours=2)
     appointment = checkins.Appointment.objects.create(
         agency=agency,
         person=PersonFactory(agency=agency),  # one_of_everything's peer has one already

@@ -22,7 +22,7 @@ from checkins.services.appointments import sweep_agency
 from config.celery import app as celery_app
 from notifications.models import Message, State
 from roster.models import DirectoryImport, Peer
-from tests.factories import AppointmentFactory, PeerFactory, member
+from tests.factories import PeerFactory, member, officers_appointment
 from tests.support import scopes
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +56,7 @@ def test_every_task_of_the_product_is_run_unscoped_here():
 @pytest.fixture
 def notice_due(clayton):
     """An appointment of officer.clayton in 20 days: inside the notice period, not noticed."""
-    return AppointmentFactory(
-        agency=clayton["agency"],
-        person=clayton["officer"],
-        provider=clayton["provider"],
-        starts_at=timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=20),
-    )
+    return officers_appointment(clayton, days=20)
 
 
 def test_the_daily_sweep_sends_each_agencys_notices_unscoped(
