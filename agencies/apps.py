@@ -7,9 +7,10 @@ class AgenciesConfig(AppConfig):
     verbose_name = "Agencies and policies"
 
     def ready(self) -> None:
-        from . import checks, rls, tenant_db  # noqa: F401 (checks registers itself)
+        from . import access, checks, rls, tenant_db  # noqa: F401 (checks registers itself)
 
         tenant_db.install()
+        access.connect()
         rls.install()
         # The agency chooser and the middleware read a user's own memberships before any
         # agency is chosen.

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import clock, tenant_db
+from .access import cached_agency_and_roles
 from .permissions import can, menu
-from .selectors import agency_and_roles
 
 
 class AgencyMiddleware:
@@ -35,7 +35,7 @@ class AgencyMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        agency, roles = agency_and_roles(user_id=request.user.pk, slug=slug)
+        agency, roles = cached_agency_and_roles(user_id=request.user.pk, slug=slug)
         if agency is None:
             raise Http404("No such agency.")
         # From here on the database shows this agency's rows (row-level security on PostgreSQL).

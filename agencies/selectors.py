@@ -15,17 +15,22 @@ from .models.policy import PolicyListItem
 from .permissions import roles_for
 
 
-def agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, frozenset[str]]:
-    """The agency behind a slug with this user's roles in it, in one query; no roles when the
+def roles_in(*, user_id: int, slug: str) -> tuple[int | None, frozenset[str]]:
+    """The id of the agency behind a slug and this user's roles in it, read from the
+    memberships alone (a small query, made on every request); no agency and no roles when the
     user is not a member, whether or not the agency exists."""
     rows = list(
-        Membership.objects.filter(user_id=user_id, agency__slug=slug).select_related(
-            "agency", "agency__policy"
+        Membership.objects.filter(user_id=user_id, agency__slug=slug).values_list(
+            "agency_id", "role"
         )
     )
     if not rows:
         return None, frozenset()
-    return rows[0].agency, frozenset(m.role for m in rows)
+    return rows[0][0], frozenset(role for _, role in rows)
+
+
+def agency_with_policy(*, agency_id: int) -> Agency:
+    return Agency.objects.select_related("policy").get(pk=agency_id)
 
 
 def agency_by_slug(*, slug: str) -> Agency | None:

@@ -6,7 +6,8 @@ class RosterConfig(AppConfig):
     name = "roster"
 
     def ready(self) -> None:
-        from . import policies, role_holders
+        from . import policies, role_holders, versions
 
         policies.register()
         role_holders.register()
+        versions.connect()

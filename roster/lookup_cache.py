@@ -1,19 +1,21 @@
-"""The on-call lookup's team section, rendered once and served from the cache to every officer of
-the agency who asks for the same page before anything it shows changes.
+"""The on-call lookup's agency sections (the team, and the clinical, EAP and hotline resources),
+rendered once and served from the cache to every officer of the agency who asks for the same page
+before anything they show changes.
 
 An entry is filed under the policy's last save (titles, the flags that bar call-outs, team role
 labels), the agency's time zone and the page, and holds the agency's roster version it was
-rendered under (roster/versions.py: every change to the roster, a shift, availability or a flag
-replaces it); it is served only while that version is still the agency's, so a change shows on
-the next request. What changes with the clock alone (a shift starts or ends, a peer is back)
-ends the entry: it expires at the next such moment, and after a minute at the latest, which
-bounds what a change made outside the services (or a version lost with Redis) could leave on
-show.
+rendered under (roster/versions.py: every change to the roster, a shift, availability, a flag
+or a resource replaces it); it is served only while that version is still the agency's, so a
+change shows on the next request. What changes with the clock alone (a shift starts or ends, a
+peer is back) ends the entry: it expires at the next such moment, and after a minute at the
+latest, which bounds what a change made outside the services (or a version lost with Redis)
+could leave on show.
 
 The section names no viewer, and nothing here writes to the database: the lookup still leaves
 no trace of who looked. A cache that fails (Redis down) costs a render, never the page."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
@@ -21,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Policy
+from agencies.selectors import resources_for
 from roster import selectors
 from roster.versions import roster_version, version_key
 
@@ -47,21 +50,31 @@ def _seconds_left(changes_at: datetime | None, now: datetime) -> int:
     return min(LONGEST_SECONDS, int((changes_at - now).total_seconds()))
 
 
-def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> tuple[str, int]:
+@dataclass(frozen=True)
+class Sections:
+    team: SafeString
+    resources: SafeString
+
+
+def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> tuple[Sections, int]:
     found = selectors.lookup_page(
         agency=agency, policy=policy, now=now, page=page, per_page=OTHERS_PER_PAGE
     )
-    html = render_to_string(
+    team = render_to_string(
         "roster/_lookup_team.html",
         {"found": found, "page": found.others, "policy": policy, "agency": agency},
     )
-    return html, _seconds_left(found.changes_at, now)
+    resources = render_to_string(
+        "roster/_lookup_resources.html", {"resources": resources_for(agency=agency)}
+    )
+    sections = Sections(team=mark_safe(team), resources=mark_safe(resources))
+    return sections, _seconds_left(found.changes_at, now)
 
 
-def team_section(*, agency: Agency, policy: Policy, now: datetime, page: str | None) -> SafeString:
-    """The HTML of those on call now and one page of the rest."""
+def sections(*, agency: Agency, policy: Policy, now: datetime, page: str | None) -> Sections:
+    """The HTML of those on call now and one page of the rest, and of the resources."""
     number = _page_number(page)
-    key = f"lookup-team:{agency.pk}:{policy.updated_at.timestamp()}:{agency.time_zone}:{number}"
+    key = f"lookup:{agency.pk}:{policy.updated_at.timestamp()}:{agency.time_zone}:{number}"
     try:
         # The version and the entry in one round trip; the entry holds the version it was
         # rendered under, and counts only if that is still the agency's.
@@ -70,13 +83,13 @@ def team_section(*, agency: Agency, policy: Policy, now: datetime, page: str | N
         entry = found.get(key)
     except Exception:  # any cache error: the page is rendered as if nothing were cached
         logger.warning("on-call lookup: cache unreadable, rendering", exc_info=True)
-        return mark_safe(_render(agency=agency, policy=policy, now=now, page=number)[0])
+        return _render(agency=agency, policy=policy, now=now, page=number)[0]
     if entry is not None and entry[0] == version:
-        return mark_safe(entry[1])
-    html, seconds = _render(agency=agency, policy=policy, now=now, page=number)
+        return Sections(team=mark_safe(entry[1]), resources=mark_safe(entry[2]))
+    rendered, seconds = _render(agency=agency, policy=policy, now=now, page=number)
     if seconds >= 1:
         try:
-            cache.set(key, (version, html), timeout=seconds)
+            cache.set(key, (version, str(rendered.team), str(rendered.resources)), timeout=seconds)
         except Exception:
             logger.warning("on-call lookup: cache unwritable", exc_info=True)
-    return mark_safe(html)
+    return rendered

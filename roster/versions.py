@@ -45,3 +45,21 @@ def roster_version(agency_id: int) -> str:
         cache.add(key, _token(), timeout=None)
         version = cache.get(key) or _token()
     return version
+
+
+def _resource_changed(sender, instance, **kwargs) -> None:
+    roster_changed(instance.agency_id)
+
+
+def connect() -> None:
+    """The lookup shows the agency's resources too, edited in the agencies app and the Django
+    admin, and replaced in bulk by a policy document: a signal covers each of those paths
+    (a bulk delete sends one per row). Called once from RosterConfig.ready()."""
+    from django.db.models.signals import post_delete, post_save
+
+    from agencies.models import Resource
+
+    post_save.connect(_resource_changed, sender=Resource, dispatch_uid="roster.versions.resource")
+    post_delete.connect(
+        _resource_changed, sender=Resource, dispatch_uid="roster.versions.resource.delete"
+    )

@@ -124,7 +124,7 @@ def test_a_blip_before_any_view_runs_gets_the_busy_page(db, login, monkeypatch):
     def down(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(middleware, "agency_and_roles", down)
+    monkeypatch.setattr(middleware, "cached_agency_and_roles", down)
     response = client.get("/kcpd/on-call/")
     assert response.status_code == 503
     assert "The system is busy" in response.content.decode()

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from agencies.decorators import requires
-from agencies.selectors import resources_for
 from roster import lookup_cache, selectors
 
 
@@ -16,19 +15,18 @@ from roster import lookup_cache, selectors
 @requires("oncall.view")
 def lookup(request, agency_slug):
     """Those on call come whole; the rest of a large team a page at a time, so a phone gets a
-    small page however many peers the agency has. The team section is the same for every
-    officer of the agency and comes from the cache (roster/lookup_cache.py)."""
+    small page however many peers the agency has. The team and resources sections are the same
+    for every officer of the agency and come from the cache (roster/lookup_cache.py)."""
     now = timezone.now()
     agency, policy = request.agency, request.policy
-    team = lookup_cache.team_section(
+    sections = lookup_cache.sections(
         agency=agency, policy=policy, now=now, page=request.GET.get("page")
     )
     partners = selectors.partners_on_call(agency=agency, policy=policy, now=now)
     context = {
         "now": now,
-        "team": team,
+        "sections": sections,
         "partners": partners,
-        "resources": resources_for(agency=agency),
     }
     return render(request, "roster/lookup.html", context)
 
