@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -23,3 +24,12 @@ def or_hidden(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def peer_rows(by_peer) -> str:
+    """The per-peer table's rows (name, contacts, minutes), escaped, in one pass: a team of a
+    thousand peers cost a template loop most of the page's time."""
+    return format_html_join(
+        "", '<tr><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td></tr>', by_peer
+    )
