@@ -72,7 +72,7 @@ def _room_to_count():
         yield
 
 
-def month_starts(start: datetime, end: datetime, tz) -> list[datetime]:
+def _month_starts(start: datetime, end: datetime, tz) -> list[datetime]:
     """The first instant of each month of the agency's calendar from `start`'s to `end`."""
     local = start.astimezone(tz)
     year, month = local.year, local.month
@@ -90,7 +90,7 @@ def monthly(*, agency: Agency, start: datetime, end: datetime, per_peer: bool = 
     counts = Counts()
     tz = clock.zone(agency)
     if connection.vendor == "postgresql":
-        starts = month_starts(start, end, tz)
+        starts = _month_starts(start, end, tz)
         params = {"months": starts, "agency": agency.pk, "start": start, "end": end}
         with _room_to_count(), connection.cursor() as cursor:
             cursor.execute(COUNTS_AND_PEERS_SQL if per_peer else COUNTS_SQL, params)
