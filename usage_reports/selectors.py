@@ -123,11 +123,16 @@ class Reading:
     disclosure: Disclosure
 
 
-def reading(*, agency: Agency, period: Period | None, aggregates_only: bool) -> Reading:
-    """A coordinator (who reads every form) is shown every count of `period`. A reader of
-    aggregates only is shown the agency's one decision over every period offered (this year
-    and the two before), whichever period the page is about, so that no two figures of any
-    pages can be set against each other to work out a hidden one."""
+def reading(
+    *, agency: Agency, period: Period | None, aggregates_only: bool, per_peer: bool = False
+) -> Reading:
+    """A coordinator (who reads every form) is shown every count of `period`, and with
+    `per_peer` each peer's (`counts.peers`). A reader of aggregates only is shown the agency's
+    one decision over every period offered (this year and the two before), whichever period
+    the page is about, so that no two figures of any pages can be set against each other to
+    work out a hidden one; and nothing per peer."""
+    if per_peer and (aggregates_only or period is None):
+        raise ValueError("per-peer figures are for a reader of every form, over one period")
     this_month = _this_month(agency)
     if aggregates_only or period is None:
         start = periods.parse(str(this_month.year - 2), agency)
@@ -138,7 +143,7 @@ def reading(*, agency: Agency, period: Period | None, aggregates_only: bool) -> 
     else:
         start_at, end_at = period.start, period.end
         months = [m for m in period.months if m <= this_month]
-    counts = counting.monthly(agency=agency, start=start_at, end=end_at)
+    counts = counting.monthly(agency=agency, start=start_at, end=end_at, per_peer=per_peer)
     entries = listing(agency, counts)
     threshold = agency.policy.stats_suppression_threshold if aggregates_only else None
     decision = decide(
@@ -162,7 +167,9 @@ def statistics(
     *, agency: Agency, period: Period, per_peer: bool, suppress_everything: bool
 ) -> Statistics:
     """The counts of one period as `reading` decides them; per peer for the coordinator."""
-    seen = reading(agency=agency, period=period, aggregates_only=suppress_everything)
+    seen = reading(
+        agency=agency, period=period, aggregates_only=suppress_everything, per_peer=per_peer
+    )
     decision = seen.disclosure
     months = [m for m in period.months if m <= _this_month(agency)]
     total = decision.totals.get(period.key, Figure(0))
@@ -187,15 +194,15 @@ def statistics(
         counts_hours=agency.policy.usage_duration != FieldUse.OFF,
     )
     if per_peer:
-        rows = counting.per_peer(agency=agency, start=period.start, end=period.end)
+        rows = seen.counts.peers
         # Only the names: a whole team's peer and person rows cost more to load than to count.
-        peers = (
+        names = (
             Peer.objects.for_agency(agency)
             .filter(pk__in=rows)
-            .select_related("person")
-            .only("pk", "person__first_name", "person__last_name")
+            .values_list("pk", "person__first_name", "person__last_name")
         )
         stats.by_peer = sorted(
-            ((p.person.full_name, *rows[p.pk]) for p in peers), key=lambda r: (-r[1], r[0])
+            ((f"{first} {last}", *rows[pk]) for pk, first, last in names),
+            key=lambda r: (-r[1], r[0]),
         )
     return stats
