@@ -25,12 +25,14 @@ from dataclasses import dataclass, replace
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone
+from psycopg import ClientCursor
 
 from . import clock
 
 AGENCY = "agency"
 SYSTEM = "system"
 PROVIDER = "provider"
+KINDS = ("", AGENCY, SYSTEM, PROVIDER)  # "": a user's own scope, or none
 
 
 @dataclass(frozen=True)
@@ -170,19 +172,48 @@ def _apply_now() -> None:
 
 def _execute_in_scope(execute, sql, params, many, context):
     """Every query passes here. The first statement of a transaction gets the settings before
-    it; a statement in autocommit mode, which is a transaction of its own, is wrapped in one
-    so that its settings hold for it."""
+    it; a statement in autocommit mode, which is a transaction of its own, carries them with
+    it (_in_one_round_trip), or else is wrapped in a transaction so that they hold for it."""
     scope = current()
     connection = context["connection"]
     if scope is None:
         return execute(sql, params, many, context)
+    if connection.in_atomic_block and not _starts_transaction(connection):
+        return execute(sql, params, many, context)
+    cursor = context["cursor"].cursor
+    if not many and isinstance(cursor, ClientCursor) and _starts_transaction(connection):
+        return _in_one_round_trip(execute, sql, params, context, cursor, scope)
     if connection.in_atomic_block:
-        if _starts_transaction(connection):
-            _apply(connection, scope)
+        _apply(connection, scope)
         return execute(sql, params, many, context)
     with transaction.atomic(using=connection.alias):
         _apply(connection, scope)
         return execute(sql, params, many, context)
+
+
+def _in_one_round_trip(execute, sql, params, context, cursor, scope: Scope):
+    """The settings and the statement sent as one: a client-side cursor (Django's default with
+    psycopg) sends a query by PostgreSQL's simple protocol, which runs the statements of one
+    message as one transaction when no transaction is open (autocommit) and inside the open
+    one otherwise, so the transaction-local settings hold for the statement and end with its
+    transaction, as they do through a pooler. Four round trips become one for a statement of
+    its own (BEGIN, the settings, the statement, COMMIT), and the first of a transaction saves
+    one. The cursor is then moved to the statement's own result."""
+    result = execute(_settings_literal(scope) + sql, params, False, context)
+    cursor.nextset()
+    return result
+
+
+def _settings_literal(scope: Scope) -> str:
+    """SET_SQL with the scope's values written in: ids and a word of KINDS, so nothing needs
+    quoting, and no `%` that the statement's own parameters would take for a placeholder."""
+    agency_id, user_id, kind = scope.settings()
+    if kind not in KINDS or not all(v == "" or v.isdigit() for v in (agency_id, user_id)):
+        raise ValueError(f"not a scope: {scope!r}")
+    return (
+        f"SELECT set_config('app.agency_id', '{agency_id}', true), "
+        f"set_config('app.user_id', '{user_id}', true), set_config('app.scope', '{kind}', true); "
+    )
 
 
 def _install(sender, connection, **kwargs) -> None:
