@@ -1,6 +1,7 @@
 """Provider capacity as the scheduler sees it: the hours of the agency's contracted providers
 and the bookings that already hold their slots."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -13,8 +14,13 @@ from ..models import Booking, ClosedDate, Location, OpeningHours, Program
 from .due import current_program, zone
 
 
-def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
-    program: Program = current_program(agency=agency)
+def calendar(
+    *, agency: Agency, first_day: date, last_day: date, program: Program | None = None
+) -> slotlib.Calendar:
+    """The free slots of the range, each week built when first looked into (the scheduler
+    looks into a dozen weeks of a two-year horizon for a small agency). `program` saves
+    reading it again for a caller that has it."""
+    program = program or current_program(agency=agency)
     hours = [
         slotlib.Hours(
             location_id=h.location_id,
@@ -45,7 +51,7 @@ def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotl
             taken__gt=0,
         ).values_list("location_id", "starts_at", "taken")
     }
-    return slotlib.free_slots(
+    return slotlib.Calendar(
         hours=hours,
         closed=closed,
         taken=taken,
@@ -56,6 +62,10 @@ def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotl
         duty_ends=program.duty_ends,
         tz=tz,
     )
+
+
+def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
+    return calendar(agency=agency, first_day=first_day, last_day=last_day).all()
 
 
 def book(slots: Iterable[tuple[int, datetime]]) -> None:
@@ -80,8 +90,12 @@ def book(slots: Iterable[tuple[int, datetime]]) -> None:
         if (loc, start) not in existing
     ]
     Booking.objects.bulk_create(new, batch_size=2000)
+    # One atomic increment per distinct count (a run books mostly ones and twos), not per row.
+    by_count: dict[int, list[int]] = defaultdict(list)
     for key, booking in existing.items():
-        Booking.objects.filter(pk=booking.pk).update(taken=F("taken") + counts[key])
+        by_count[counts[key]].append(booking.pk)
+    for n, pks in sorted(by_count.items()):
+        Booking.objects.filter(pk__in=pks).update(taken=F("taken") + n)
 
 
 def release(slots: Iterable[tuple[int, datetime]]) -> None:

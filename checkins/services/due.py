@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from agencies import clock
 from agencies.models import Agency, User
@@ -64,14 +64,19 @@ def _interval(agency: Agency) -> int:
     return agency.policy.checkin_interval_years
 
 
-def _last_completed(agency: Agency) -> dict[int, date]:
-    rows = (
-        Appointment.objects.for_agency(agency)
-        .filter(state=AppointmentState.COMPLETED)
-        .values("person_id")
-        .annotate(last=Max("starts_at"))
+def _with_last_completed(agency: Agency) -> Iterable[tuple[int, date | None, date | None]]:
+    """Each covered officer's id, hire date and the day of the last completed check-in (or
+    None), in one query."""
+    completed = Q(
+        checkin_appointments__agency=agency,
+        checkin_appointments__state=AppointmentState.COMPLETED,
     )
-    return {r["person_id"]: local_day(r["last"], agency) for r in rows}
+    rows = (
+        covered_officers(agency=agency)
+        .values_list("pk", "hire_date")
+        .annotate(last=Max("checkin_appointments__starts_at", filter=completed))
+    )
+    return ((pk, hired, last and local_day(last, agency)) for pk, hired, last in rows)
 
 
 @transaction.atomic
@@ -82,15 +87,15 @@ def recompute_due_dates(*, agency: Agency) -> int:
     over it, oldest hires first, so the provider is not asked for everyone at once."""
     program = program_of(agency=agency)
     years = _interval(agency)
-    program.interval_years = years
-    program.save(update_fields=["interval_years"])
+    if program.interval_years != years:
+        program.interval_years = years
+        program.save(update_fields=["interval_years"])
     first_interval_end = add_years(program.started_on, years)
-    last = _last_completed(agency)
     due: dict[int, tuple[date, date | None]] = {}
     spread: list[tuple[date, int]] = []
-    for pk, hired in covered_officers(agency=agency).values_list("pk", "hire_date"):
-        if pk in last:
-            due[pk] = (add_years(last[pk], years), last[pk])
+    for pk, hired, last in _with_last_completed(agency):
+        if last is not None:
+            due[pk] = (add_years(last, years), last)
         elif hired and add_years(hired, years) >= first_interval_end:
             due[pk] = (add_years(hired, years), None)
         else:
@@ -113,24 +118,33 @@ def recompute_due_dates(*, agency: Agency) -> int:
     return len(due)
 
 
-def ensure_due_dates(*, agency: Agency) -> int:
+def ensure_due_dates(*, agency: Agency, program: Program | None = None) -> int:
     """Due dates for officers added since the last computation, without moving anyone else's:
-    a new hire is due one interval after the hire date (or now, if that has passed)."""
-    program = program_of(agency=agency)
-    if not DueDate.objects.for_agency(agency).exists():
-        return recompute_due_dates(agency=agency)
+    a new hire is due one interval after the hire date (or now, if that has passed). `program`
+    is the agency's (program_of), for a caller that has it already."""
+    program = program or program_of(agency=agency)
     if program.interval_years != _interval(agency):
+        return recompute_due_dates(agency=agency)
+    missing = list(
+        covered_officers(agency=agency)
+        .filter(checkin_due__isnull=True)
+        .values_list("pk", "hire_date")
+    )
+    # Nobody missing: either every officer has a due date, or there is no officer to date
+    # (where a recomputation would write nothing either).
+    if not missing:
+        return 0
+    if not DueDate.objects.for_agency(agency).exists():
         return recompute_due_dates(agency=agency)
     years = _interval(agency)
     today = today_in(agency)
-    missing = covered_officers(agency=agency).filter(checkin_due__isnull=True)
     rows = [
         DueDate(
             agency=agency,
             person_id=pk,
             due_on=max(add_years(hired, years), today) if hired else add_years(today, years),
         )
-        for pk, hired in missing.values_list("pk", "hire_date")
+        for pk, hired in missing
     ]
     DueDate.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
