@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from agencies import clock
 from agencies.models import Agency, User
@@ -64,19 +64,14 @@ def _interval(agency: Agency) -> int:
     return agency.policy.checkin_interval_years
 
 
-def _with_last_completed(agency: Agency) -> Iterable[tuple[int, date | None, date | None]]:
-    """Each covered officer's id, hire date and the day of the last completed check-in (or
-    None), in one query."""
-    completed = Q(
-        checkin_appointments__agency=agency,
-        checkin_appointments__state=AppointmentState.COMPLETED,
-    )
+def _last_completed(agency: Agency) -> dict[int, date]:
     rows = (
-        covered_officers(agency=agency)
-        .values_list("pk", "hire_date")
-        .annotate(last=Max("checkin_appointments__starts_at", filter=completed))
+        Appointment.objects.for_agency(agency)
+        .filter(state=AppointmentState.COMPLETED)
+        .values("person_id")
+        .annotate(last=Max("starts_at"))
     )
-    return ((pk, hired, last and local_day(last, agency)) for pk, hired, last in rows)
+    return {r["person_id"]: local_day(r["last"], agency) for r in rows}
 
 
 @transaction.atomic
@@ -93,9 +88,11 @@ def recompute_due_dates(*, agency: Agency) -> int:
     first_interval_end = add_years(program.started_on, years)
     due: dict[int, tuple[date, date | None]] = {}
     spread: list[tuple[date, int]] = []
-    for pk, hired, last in _with_last_completed(agency):
-        if last is not None:
-            due[pk] = (add_years(last, years), last)
+    last = _last_completed(agency)
+    # Unordered: the spread below sorts by hire date itself.
+    for pk, hired in covered_officers(agency=agency).order_by().values_list("pk", "hire_date"):
+        if pk in last:
+            due[pk] = (add_years(last[pk], years), last[pk])
         elif hired and add_years(hired, years) >= first_interval_end:
             due[pk] = (add_years(hired, years), None)
         else:
