@@ -89,6 +89,10 @@ class Calendar:
             self._weeks[monday] = self._build(monday)
         return self._weeks[monday]
 
+    @property
+    def weeks_built(self) -> int:
+        return len(self._weeks)
+
     def all(self) -> list[Slot]:
         return [slot for monday in self.mondays() for slot in self.week(monday)]
 
