@@ -18,8 +18,7 @@ PROVIDER = 7
 
 def _calendar(*, days: int = 730, closed=(), taken=None, capacity: int = 2) -> Calendar:
     hours = [
-        Hours(OFFICE, PROVIDER, weekday, time(9), time(16), 60, capacity)
-        for weekday in range(5)
+        Hours(OFFICE, PROVIDER, weekday, time(9), time(16), 60, capacity) for weekday in range(5)
     ] + [Hours(STATION, PROVIDER, 2, time(6), time(10), 120, 1)]
     return Calendar(
         hours=hours,
@@ -54,9 +53,7 @@ def test_placing_lazily_gives_every_officer_the_slot_placing_over_every_slot_giv
     closed = {(PROVIDER, MONDAY + timedelta(days=d)) for d in (8, 9, 10, 11, 12, 200)}
     taken = {(OFFICE, _at(MONDAY + timedelta(days=d), 9)): 2 for d in range(0, 400, 3)}
     officers = [(n, MONDAY + timedelta(days=(n * 37) % 500 - 60)) for n in range(600)]
-    lazy = place(
-        officers=officers, slots=_calendar(closed=closed, taken=taken), earliest=MONDAY
-    )
+    lazy = place(officers=officers, slots=_calendar(closed=closed, taken=taken), earliest=MONDAY)
     every = place(
         officers=officers,
         slots=_calendar(closed=closed, taken=taken).all(),
@@ -99,9 +96,7 @@ def test_placing_never_puts_more_officers_in_a_slot_than_it_has_room_for():
     calendar = _calendar(days=13, taken=taken, capacity=2)
     officers = [(n, MONDAY + timedelta(days=13)) for n in range(200)]
     placed, unplaced = place(officers=officers, slots=calendar, earliest=MONDAY)
-    room = {
-        (s.location_id, s.starts_at): s.free for s in _calendar(days=13, taken=taken).all()
-    }
+    room = {(s.location_id, s.starts_at): s.free for s in _calendar(days=13, taken=taken).all()}
     counts: dict = {}
     for _, slot in placed:
         key = (slot.location_id, slot.starts_at)
