@@ -1,10 +1,12 @@
 """Provider capacity as the scheduler sees it: the hours of the agency's contracted providers
 and the bookings that already hold their slots."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from agencies.models import Agency
 
@@ -13,8 +15,13 @@ from ..models import Booking, ClosedDate, Location, OpeningHours, Program
 from .due import current_program, zone
 
 
-def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
-    program: Program = current_program(agency=agency)
+def calendar(
+    *, agency: Agency, first_day: date, last_day: date, program: Program | None = None
+) -> slotlib.Calendar:
+    """The free slots of the range, each week built when first looked into (the scheduler
+    looks into a dozen weeks of a two-year horizon for a small agency). `program` saves
+    reading it again for a caller that has it."""
+    program = program or current_program(agency=agency)
     hours = [
         slotlib.Hours(
             location_id=h.location_id,
@@ -45,7 +52,7 @@ def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotl
             taken__gt=0,
         ).values_list("location_id", "starts_at", "taken")
     }
-    return slotlib.free_slots(
+    return slotlib.Calendar(
         hours=hours,
         closed=closed,
         taken=taken,
@@ -58,36 +65,62 @@ def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotl
     )
 
 
-def book(slots: Iterable[tuple[int, datetime]]) -> None:
-    """Hold one place per (location, start); a slot booked twice holds two."""
-    counts: dict[tuple[int, datetime], int] = {}
+def free_slots(*, agency: Agency, first_day: date, last_day: date) -> list[slotlib.Slot]:
+    return calendar(agency=agency, first_day=first_day, last_day=last_day).all()
+
+
+def _counted(slots: Iterable[tuple[int, datetime]]) -> dict[tuple[int, datetime], int]:
+    counts: dict[tuple[int, datetime], int] = defaultdict(int)
     for key in slots:
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] += 1
+    return counts
+
+
+def _bookings_of(counts: dict[tuple[int, datetime], int]) -> dict[tuple[int, datetime], Booking]:
     # The two IN lists also match other pairs of these locations and times (another
-    # location's booking at one of these times): only the pairs being booked count.
+    # location's booking at one of these times): only the pairs asked for count.
     candidates = Booking.objects.filter(
         location_id__in={loc for loc, _ in counts},
         starts_at__in={start for _, start in counts},
     )
-    existing = {
+    return {
         (b.location_id, b.starts_at): b
         for b in candidates
         if (b.location_id, b.starts_at) in counts
     }
+
+
+def _by_count(
+    counts: dict[tuple[int, datetime], int], bookings: dict[tuple[int, datetime], Booking]
+) -> list[tuple[int, list[int]]]:
+    """The bookings' ids grouped by how many places each moves: one atomic update per distinct
+    count (a run moves mostly ones and twos), not one per row."""
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for key, booking in bookings.items():
+        grouped[counts[key]].append(booking.pk)
+    return sorted(grouped.items())
+
+
+def book(slots: Iterable[tuple[int, datetime]]) -> None:
+    """Hold one place per (location, start); a slot booked twice holds two."""
+    counts = _counted(slots)
+    existing = _bookings_of(counts)
     new = [
         Booking(location_id=loc, starts_at=start, taken=n)
         for (loc, start), n in counts.items()
         if (loc, start) not in existing
     ]
     Booking.objects.bulk_create(new, batch_size=2000)
-    for key, booking in existing.items():
-        Booking.objects.filter(pk=booking.pk).update(taken=F("taken") + counts[key])
+    for n, pks in _by_count(counts, existing):
+        Booking.objects.filter(pk__in=pks).update(taken=F("taken") + n)
 
 
 def release(slots: Iterable[tuple[int, datetime]]) -> None:
-    for loc, start in slots:
-        Booking.objects.filter(location_id=loc, starts_at=start, taken__gt=0).update(
-            taken=F("taken") - 1
+    """Give back one place per (location, start), never below none."""
+    counts = _counted(slots)
+    for n, pks in _by_count(counts, _bookings_of(counts)):
+        Booking.objects.filter(pk__in=pks, taken__gt=0).update(
+            taken=Greatest(F("taken") - n, Value(0))
         )
 
 

@@ -82,13 +82,15 @@ def recompute_due_dates(*, agency: Agency) -> int:
     over it, oldest hires first, so the provider is not asked for everyone at once."""
     program = program_of(agency=agency)
     years = _interval(agency)
-    program.interval_years = years
-    program.save(update_fields=["interval_years"])
+    if program.interval_years != years:
+        program.interval_years = years
+        program.save(update_fields=["interval_years"])
     first_interval_end = add_years(program.started_on, years)
-    last = _last_completed(agency)
     due: dict[int, tuple[date, date | None]] = {}
     spread: list[tuple[date, int]] = []
-    for pk, hired in covered_officers(agency=agency).values_list("pk", "hire_date"):
+    last = _last_completed(agency)
+    # Unordered: the spread below sorts by hire date itself.
+    for pk, hired in covered_officers(agency=agency).order_by().values_list("pk", "hire_date"):
         if pk in last:
             due[pk] = (add_years(last[pk], years), last[pk])
         elif hired and add_years(hired, years) >= first_interval_end:
@@ -113,24 +115,33 @@ def recompute_due_dates(*, agency: Agency) -> int:
     return len(due)
 
 
-def ensure_due_dates(*, agency: Agency) -> int:
+def ensure_due_dates(*, agency: Agency, program: Program | None = None) -> int:
     """Due dates for officers added since the last computation, without moving anyone else's:
-    a new hire is due one interval after the hire date (or now, if that has passed)."""
-    program = program_of(agency=agency)
-    if not DueDate.objects.for_agency(agency).exists():
-        return recompute_due_dates(agency=agency)
+    a new hire is due one interval after the hire date (or now, if that has passed). `program`
+    is the agency's (program_of), for a caller that has it already."""
+    program = program or program_of(agency=agency)
     if program.interval_years != _interval(agency):
+        return recompute_due_dates(agency=agency)
+    missing = list(
+        covered_officers(agency=agency)
+        .filter(checkin_due__isnull=True)
+        .values_list("pk", "hire_date")
+    )
+    # Nobody missing: either every officer has a due date, or there is no officer to date
+    # (where a recomputation would write nothing either).
+    if not missing:
+        return 0
+    if not DueDate.objects.for_agency(agency).exists():
         return recompute_due_dates(agency=agency)
     years = _interval(agency)
     today = today_in(agency)
-    missing = covered_officers(agency=agency).filter(checkin_due__isnull=True)
     rows = [
         DueDate(
             agency=agency,
             person_id=pk,
             due_on=max(add_years(hired, years), today) if hired else add_years(today, years),
         )
-        for pk, hired in missing.values_list("pk", "hire_date")
+        for pk, hired in missing
     ]
     DueDate.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

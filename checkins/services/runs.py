@@ -11,7 +11,7 @@ from security.audit import audited
 from .. import slots as slotlib
 from ..models import OPEN_STATES, Appointment, AppointmentState, DueDate, RunState, ScheduleRun
 from . import capacity
-from .due import ensure_due_dates, today_in, zone
+from .due import ensure_due_dates, program_of, today_in, zone
 
 DEFAULT_HORIZON_DAYS = 180
 # Days between the run and its earliest appointment beyond the notice period, so a run
@@ -33,7 +33,8 @@ def run_scheduler(
         raise ValidationError("The horizon must be between 14 and 730 days.")
     for draft in ScheduleRun.objects.for_agency(agency).filter(state=RunState.DRAFT):
         _discard(draft)
-    ensure_due_dates(agency=agency)
+    program = program_of(agency=agency)
+    ensure_due_dates(agency=agency, program=program)
     earliest = earliest_day(agency)
     horizon_end = today_in(agency) + timedelta(days=horizon_days)
     if horizon_end < earliest:
@@ -45,7 +46,9 @@ def run_scheduler(
         .exclude(person__checkin_appointments__state__in=OPEN_STATES)
         .values_list("person_id", "due_on")
     )
-    free = capacity.free_slots(agency=agency, first_day=earliest, last_day=horizon_end)
+    free = capacity.calendar(
+        agency=agency, first_day=earliest, last_day=horizon_end, program=program
+    )
     placed, unplaced = slotlib.place(officers=officers, slots=free, earliest=earliest)
     run = ScheduleRun.objects.create(
         agency=agency,
@@ -94,13 +97,18 @@ def publish_run(*, run: ScheduleRun, actor: User | None) -> int:
     """The proposals become appointments; the daily sweep sends each notice when its day
     comes. A run left so long that its first appointments are now inside the notice period
     cannot be published: run the scheduler again."""
-    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    # Only the run is locked; its agency and policy come in the same query.
+    run = (
+        ScheduleRun.objects.select_for_update(of=("self",))
+        .select_related("agency__policy")
+        .get(pk=run.pk)
+    )
     if run.state != RunState.DRAFT:
         raise ValidationError("This run was already published or discarded.")
     notice = run.agency.policy.checkin_notice_days
     too_soon = today_in(run.agency) + timedelta(days=notice)
-    first = run.appointments.order_by("starts_at").first()
-    if first and first.starts_at.astimezone(zone(run.agency)).date() < too_soon:
+    first = run.appointments.order_by("starts_at").values_list("starts_at", flat=True).first()
+    if first and first.astimezone(zone(run.agency)).date() < too_soon:
         raise ValidationError(
             f"Some appointments are now less than {notice} days away, too soon for the notice "
             "the policy requires. Run the scheduler again."
