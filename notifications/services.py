@@ -45,15 +45,33 @@ def queue(
 ) -> list[Message]:
     """One row per recipient and channel; rows that exist already are left alone.
     `recipients` are (type, id, label) with the label shown on the outbox page."""
+    return queue_each(
+        agency=agency,
+        purpose=purpose,
+        notices=[(subject, recipients)],
+        channels=channels,
+        due_at=due_at,
+    )
+
+
+def queue_each(
+    *,
+    agency: Agency,
+    purpose: str,
+    notices: list[tuple[models.Model, list[tuple[str, int, str]]]],
+    channels: list[str],
+    due_at: datetime | None = None,
+) -> list[Message]:
+    """`queue` for many subjects at once (a wave's call-outs, each to its peer), in one insert
+    and one read whatever their number."""
     if registry.get(purpose) is None:
         raise ValueError(f"No renderer is registered for {purpose!r}.")
     due = due_at or timezone.now()
-    subject_type = subject._meta.label_lower
     rows = [
         Message(
             agency=agency,
             purpose=purpose,
-            subject_type=subject_type,
+            subject_type=subject._meta.label_lower,
             subject_id=subject.pk,
             recipient_type=kind,
             recipient_id=pk,
@@ -61,21 +79,31 @@ def queue(
             channel=channel,
             due_at=due,
         )
+        for subject, recipients in notices
         for kind, pk, label in recipients
         for channel in channels
     ]
+    if not rows:
+        return []
     Message.objects.bulk_create(rows, ignore_conflicts=True)
-    messages = list(
-        Message.objects.filter(
-            purpose=purpose,
-            subject_type=subject_type,
-            subject_id=subject.pk,
-            recipient_type__in={kind for kind, _, _ in recipients},
-            recipient_id__in={pk for _, pk, _ in recipients},
-            channel__in=channels,
-            state=State.PENDING,
-        )
-    )
+    wanted = {
+        (m.subject_type, m.subject_id, m.recipient_type, m.recipient_id, m.channel) for m in rows
+    }
+    found = Message.objects.filter(
+        purpose=purpose,
+        subject_type__in={m.subject_type for m in rows},
+        subject_id__in={m.subject_id for m in rows},
+        recipient_type__in={m.recipient_type for m in rows},
+        recipient_id__in={m.recipient_id for m in rows},
+        channel__in=channels,
+        state=State.PENDING,
+    ).order_by("pk")
+    # The filter is a cross of its lists: only the rows asked for here count.
+    messages = [
+        m
+        for m in found
+        if (m.subject_type, m.subject_id, m.recipient_type, m.recipient_id, m.channel) in wanted
+    ]
     if due <= timezone.now():
         enqueue_on_commit([m.pk for m in messages])
     return messages
