@@ -147,3 +147,20 @@ def test_the_same_batch_run_three_times_at_once_sends_each_message_once(open_act
     assert results == [("ok", [])] * 3
     assert len(mail.outbox) == 20 and len(sms) == 20
     assert sent_once(sms)
+
+
+@pytest.mark.django_db
+def test_a_call_out_renders_in_two_queries_with_the_team_area_and_link(
+    open_activation, django_assert_num_queries
+):
+    agency, ids = call_out(open_activation, peers=1)
+    with tenant_db.system_scope():
+        messages = list(Message.objects.filter(pk__in=ids).order_by("channel"))
+    with tenant_db.agency_scope(agency.pk):
+        for message in messages:
+            # The call-out with what its words need, then the peer's address.
+            with django_assert_num_queries(2):
+                rendered = notices.render_callout(message)
+            assert agency.policy.team_name in rendered.body
+            assert f"/callouts/{agency.slug}/" in rendered.body
+            assert agency.policy.activation_areas[0] in rendered.body
