@@ -7,6 +7,14 @@ from agencies.transient import drop_broken_connections, retry_countdown, retry_t
 from . import services
 from .doorbell import enqueue
 
+# Both delivery tasks. Acknowledged once done: the broker hands a dead worker's task out again.
+DELIVERY = {
+    "bind": True,
+    "ignore_result": True,
+    "acks_late": True,
+    "max_retries": services.MAX_ATTEMPTS,
+}
+
 
 def _deliver(task, ids: list[int], args) -> None:
     """A delivery task's body; `args(ids)` are the task's arguments for a retry of only those.
@@ -25,26 +33,14 @@ def _deliver(task, ids: list[int], args) -> None:
         raise task.retry(args=args(later), countdown=countdown)
 
 
-@shared_task(
-    bind=True,
-    name="notifications.deliver_messages",
-    ignore_result=True,
-    acks_late=True,
-    max_retries=services.MAX_ATTEMPTS,
-)
+@shared_task(name="notifications.deliver_messages", **DELIVERY)
 def deliver_messages(self, message_ids: list[int]) -> None:
     """Takes ids only, a few of one transaction's notices (the doorbell's batch): the rows say
     what to send and to whom, and in which agency each is read."""
     _deliver(self, message_ids, lambda ids: (ids,))
 
 
-@shared_task(
-    bind=True,
-    name="notifications.deliver_message",
-    ignore_result=True,
-    acks_late=True,
-    max_retries=services.MAX_ATTEMPTS,
-)
+@shared_task(name="notifications.deliver_message", **DELIVERY)
 def deliver_message(self, message_id: int) -> None:
     """One message: what a broker may still hold from before the doorbell rang in batches."""
     _deliver(self, [message_id], lambda ids: (ids[0],))
