@@ -23,8 +23,18 @@ def respond_url(call: CallOut) -> str:
 
 @register("callout", label="Call-out to a peer")
 def render_callout(message: Message) -> Rendered | None:
+    # Only the columns the words use: an activation's fan-out renders one of these per peer and
+    # channel, and the policy's whole row (its lists and texts) would be most of the cost.
     call = (
         CallOut.objects.select_related("activation__incident_type", "agency__policy")
+        .only(
+            "state",
+            "agency__slug",
+            "agency__policy__team_name",
+            "activation__status",
+            "activation__area",
+            "activation__incident_type__label",
+        )
         .filter(pk=message.subject_id)
         .first()
     )

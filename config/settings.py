@@ -259,6 +259,8 @@ SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
 SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
 SMS_FROM = env.str("SMS_FROM", default="")
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+# Messages per delivery task: one transaction's notices go out as tasks of this many each.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

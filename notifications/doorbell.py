@@ -9,6 +9,7 @@ import logging
 import time
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -53,17 +54,18 @@ def enqueue(ids: list[int], *, force: bool = False) -> bool:
     global _quiet_until
     if not ids:
         return True
-    from .tasks import deliver_message
+    from .tasks import deliver_messages
 
-    app = deliver_message.app
+    app = deliver_messages.app
+    batches = _batches(ids)
     if app.conf.task_always_eager:
         # Tests and the in-process mode: the delivery itself runs here, and its failure is the
         # outbox's to record, not a broker outage.
-        for pk in ids:
+        for batch in batches:
             try:
-                deliver_message.apply_async((pk,))
+                deliver_messages.apply_async((batch,))
             except Exception:
-                log.exception("Delivering message %s in-process failed; the sweep retries", pk)
+                log.exception("Delivering messages %s in-process failed; the sweep retries", batch)
         return True
     if not force and time.monotonic() < _quiet_until:
         _delayed.set(True)
@@ -73,8 +75,8 @@ def enqueue(ids: list[int], *, force: bool = False) -> bool:
             # One try, no kombu retry loop: that loop sleeps seconds before giving up.
             conn.ensure_connection(max_retries=0)
             producer = app.amqp.Producer(conn)
-            for pk in ids:
-                deliver_message.apply_async((pk,), producer=producer, retry=False)
+            for batch in batches:
+                deliver_messages.apply_async((batch,), producer=producer, retry=False)
     except Exception as exc:  # each transport raises its own errors
         _quiet_until = time.monotonic() + QUIET_SECONDS
         _delayed.set(True)
@@ -86,6 +88,14 @@ def enqueue(ids: list[int], *, force: bool = False) -> bool:
         return False
     _quiet_until = 0.0
     return True
+
+
+def _batches(ids: list[int]) -> list[list[int]]:
+    """A task per few messages, not per message: a worker's process pays its connection, the
+    agency's scope and the task's own costs once for the batch, while a fan-out is still
+    spread over the worker's processes."""
+    size = settings.OUTBOX_BATCH_SIZE
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def forget_outage() -> None:

@@ -9,16 +9,17 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from agencies import tenant_db
 from agencies.models import Agency, User
-from agencies.transient import retry_transient
+from agencies.transient import is_transient, retry_transient
 from security.audit import audited
 
 from . import registry
@@ -44,15 +45,33 @@ def queue(
 ) -> list[Message]:
     """One row per recipient and channel; rows that exist already are left alone.
     `recipients` are (type, id, label) with the label shown on the outbox page."""
+    return queue_each(
+        agency=agency,
+        purpose=purpose,
+        notices=[(subject, recipients)],
+        channels=channels,
+        due_at=due_at,
+    )
+
+
+def queue_each(
+    *,
+    agency: Agency,
+    purpose: str,
+    notices: list[tuple[models.Model, list[tuple[str, int, str]]]],
+    channels: list[str],
+    due_at: datetime | None = None,
+) -> list[Message]:
+    """`queue` for many subjects at once (a wave's call-outs, each to its peer), in one insert
+    and one read whatever their number."""
     if registry.get(purpose) is None:
         raise ValueError(f"No renderer is registered for {purpose!r}.")
     due = due_at or timezone.now()
-    subject_type = subject._meta.label_lower
     rows = [
         Message(
             agency=agency,
             purpose=purpose,
-            subject_type=subject_type,
+            subject_type=subject._meta.label_lower,
             subject_id=subject.pk,
             recipient_type=kind,
             recipient_id=pk,
@@ -60,21 +79,31 @@ def queue(
             channel=channel,
             due_at=due,
         )
+        for subject, recipients in notices
         for kind, pk, label in recipients
         for channel in channels
     ]
+    if not rows:
+        return []
     Message.objects.bulk_create(rows, ignore_conflicts=True)
-    messages = list(
-        Message.objects.filter(
-            purpose=purpose,
-            subject_type=subject_type,
-            subject_id=subject.pk,
-            recipient_type__in={kind for kind, _, _ in recipients},
-            recipient_id__in={pk for _, pk, _ in recipients},
-            channel__in=channels,
-            state=State.PENDING,
-        )
-    )
+    wanted = {
+        (m.subject_type, m.subject_id, m.recipient_type, m.recipient_id, m.channel) for m in rows
+    }
+    found = Message.objects.filter(
+        purpose=purpose,
+        subject_type__in={m.subject_type for m in rows},
+        subject_id__in={m.subject_id for m in rows},
+        recipient_type__in={m.recipient_type for m in rows},
+        recipient_id__in={m.recipient_id for m in rows},
+        channel__in=channels,
+        state=State.PENDING,
+    ).order_by("pk")
+    # The filter is a cross of its lists: only the rows asked for here count.
+    messages = [
+        m
+        for m in found
+        if (m.subject_type, m.subject_id, m.recipient_type, m.recipient_id, m.channel) in wanted
+    ]
     if due <= timezone.now():
         enqueue_on_commit([m.pk for m in messages])
     return messages
@@ -89,34 +118,86 @@ def cancel_for(*, subject: models.Model, purposes: list[str] | None = None) -> i
     return qs.update(state=State.CANCELLED)
 
 
-def agency_of(pk: int) -> int | None:
-    """The one thing a worker reads before it knows the agency: whose message this is."""
+def agencies_of(ids: list[int]) -> dict[int, list[int]]:
+    """The one thing a worker reads before it knows the agency: whose messages these are, each
+    agency's in the order given. A row that is gone (a forgotten outreach card) is left out."""
     with tenant_db.system_scope():
-        return Message.objects.filter(pk=pk).values_list("agency_id", flat=True).first()
+        owner = dict(Message.objects.filter(pk__in=ids).values_list("pk", "agency_id"))
+    grouped: dict[int, list[int]] = {}
+    for pk in ids:
+        if pk in owner:
+            grouped.setdefault(owner[pk], []).append(pk)
+    return grouped
 
 
-def _claim(pk: int) -> bool:
+class Interrupted(Exception):
+    """A transient database error stopped a batch: `remaining` are the ids not yet done (the one
+    it met first), to be tried again once the database is back."""
+
+    def __init__(self, remaining: list[int], cause: DatabaseError) -> None:
+        super().__init__(str(cause))
+        self.remaining = remaining
+        self.cause = cause
+
+
+def deliver_many(ids: list[int]) -> list[int]:
+    """Deliver each message in its agency's scope, one after another: each is claimed, sent and
+    recorded on its own, so a worker that dies in a batch holds at most one claim and has
+    written at most one message it has not recorded. Returns the ids to try again later (the
+    mail or SMS service failed for the moment); raises Interrupted on a transient database
+    error. Any other failure is one message's: logged, and left for the sweep."""
+    later: list[int] = []
+    batches = list(agencies_of(ids).items())
+    for number, (agency_id, pks) in enumerate(batches):
+        with tenant_db.agency_scope(agency_id):
+            for index, pk in enumerate(pks):
+                try:
+                    deliver(pk)
+                except TransientError:
+                    later.append(pk)
+                except SoftTimeLimitExceeded:
+                    raise  # the worker's time is up: what is not done waits for the sweep
+                except DatabaseError as exc:
+                    if not is_transient(exc):
+                        log.exception("Delivering message %s failed; the sweep retries", pk)
+                        continue
+                    rest = pks[index:] + [p for _, more in batches[number + 1 :] for p in more]
+                    raise Interrupted(later + rest, exc) from exc
+                except Exception:
+                    log.exception("Delivering message %s failed; the sweep retries", pk)
+    return later
+
+
+@transaction.atomic
+def _claim(pk: int) -> tuple[Message, registry.Purpose | None, registry.Rendered | None] | None:
+    """Claim the message and render it, in one transaction committed before anything is sent.
+    The conditional update locks the row and re-checks its state: a second worker waits for
+    the lock, then finds the message taken (or sent) and skips it."""
     now = timezone.now()
     claimable = Q(state=State.PENDING, due_at__lte=now) | Q(
         state=State.SENDING, claimed_at__lt=now - LEASE
     )
-    return bool(
-        Message.objects.filter(claimable, pk=pk).update(
-            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+    claimed = Message.objects.filter(claimable, pk=pk).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-
-
-def deliver(pk: int) -> str:
-    """Send one message if it can be claimed. Returns the state it ends in; raises
-    TransientError (left pending) so the task can retry later."""
-    if not _claim(pk):
-        return "skipped"
+    if not claimed:
+        return None
     message = Message.objects.get(pk=pk)
     purpose = registry.get(message.purpose)
     rendered = purpose.render(message) if purpose else None
     if rendered is None or not rendered.to:
         _finish(message, State.CANCELLED, "Nothing to send: no address, or the subject is gone.")
+    return message, purpose, rendered
+
+
+def deliver(pk: int) -> str:
+    """Send one message if it can be claimed. Returns the state it ends in; raises
+    TransientError (left pending) so the task can retry later."""
+    claimed = _claim(pk)
+    if claimed is None:
+        return "skipped"
+    message, purpose, rendered = claimed
+    if rendered is None or not rendered.to:
         return State.CANCELLED
     try:
         if message.channel == Channel.SMS:

@@ -2,34 +2,48 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from agencies import tenant_db
-from agencies.transient import retry_task_on_transient
+from agencies.transient import drop_broken_connections, retry_countdown, retry_task_on_transient
 
 from . import services
 from .doorbell import enqueue
-from .sms import TransientError
+
+# Both delivery tasks. Acknowledged once done: the broker hands a dead worker's task out again.
+DELIVERY = {
+    "bind": True,
+    "ignore_result": True,
+    "acks_late": True,
+    "max_retries": services.MAX_ATTEMPTS,
+}
 
 
-@shared_task(
-    bind=True,
-    name="notifications.deliver_message",
-    ignore_result=True,
-    acks_late=True,
-    max_retries=services.MAX_ATTEMPTS,
-)
-def deliver_message(self, message_id: int) -> None:
-    """Takes an id only; the row says what to send and to whom, and in which agency it is read."""
+def _deliver(task, ids: list[int], args) -> None:
+    """A delivery task's body; `args(ids)` are the task's arguments for a retry of only those.
+    What the database interrupted is retried with the backoff of transient errors, what the
+    mail or SMS service refused for now with a doubling countdown."""
     try:
-        agency_id = services.agency_of(message_id)
-        if agency_id is None:
-            return
-        with tenant_db.agency_scope(agency_id):
-            services.deliver(message_id)
-    except TransientError as exc:
-        raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from None
-    except DatabaseError as exc:
-        # The row is still pending or its claim goes stale: a retry (or the sweep) sends it.
-        retry_task_on_transient(self, exc)
-        raise
+        later = services.deliver_many(ids)
+    except services.Interrupted as stop:
+        # The rows not done are still pending, or their claim goes stale: a retry (or the sweep)
+        # sends them.
+        drop_broken_connections()
+        countdown = retry_countdown(retries=task.request.retries)
+        raise task.retry(args=args(stop.remaining), exc=stop.cause, countdown=countdown) from None
+    if later:
+        countdown = min(300, 10 * 2**task.request.retries)
+        raise task.retry(args=args(later), countdown=countdown)
+
+
+@shared_task(name="notifications.deliver_messages", **DELIVERY)
+def deliver_messages(self, message_ids: list[int]) -> None:
+    """Takes ids only, a few of one transaction's notices (the doorbell's batch): the rows say
+    what to send and to whom, and in which agency each is read."""
+    _deliver(self, message_ids, lambda ids: (ids,))
+
+
+@shared_task(name="notifications.deliver_message", **DELIVERY)
+def deliver_message(self, message_id: int) -> None:
+    """One message: what a broker may still hold from before the doorbell rang in batches."""
+    _deliver(self, [message_id], lambda ids: (ids[0],))
 
 
 @shared_task(bind=True, name="notifications.sweep_outbox", ignore_result=True, max_retries=5)

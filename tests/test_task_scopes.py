@@ -44,6 +44,7 @@ TESTED = {
     "checkins.daily_sweep",
     "activations.escalate_due",
     "notifications.deliver_message",
+    "notifications.deliver_messages",
     "notifications.sweep_outbox",
     "security.retention_sweep",
 }
@@ -87,6 +88,16 @@ def test_delivering_a_message_sends_it_unscoped(pending_notice):
 
     assert scopes.is_unscoped()
     deliver_message.apply(args=[pending_notice.pk]).get()
+    assert [m.to for m in mail.outbox] == [["officer@clayton.example"]]
+    with tenant_db.system_scope():
+        assert Message.objects.get(pk=pending_notice.pk).state == State.SENT
+
+
+def test_delivering_a_batch_of_messages_sends_them_unscoped(pending_notice):
+    from notifications.tasks import deliver_messages
+
+    assert scopes.is_unscoped()
+    deliver_messages.apply(args=[[pending_notice.pk]]).get()
     assert [m.to for m in mail.outbox] == [["officer@clayton.example"]]
     with tenant_db.system_scope():
         assert Message.objects.get(pk=pending_notice.pk).state == State.SENT

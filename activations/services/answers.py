@@ -12,7 +12,7 @@ from agencies.choices import Compensation
 from notifications.models import Channel
 from notifications.services import cancel_for, queue
 
-from .callouts import call_next, fill, lock, outstanding, tell_peer
+from .callouts import call_next, fill, lock, outstanding, tell_peers
 
 
 @transaction.atomic
@@ -67,7 +67,7 @@ def stand_down(activation: Activation) -> int:
     CallOut.objects.filter(pk__in=[c.pk for c in waiting]).update(state=CallState.CANCELLED)
     for call in waiting:
         cancel_for(subject=call, purposes=["callout"])
-        tell_peer(call, purpose="stood_down")
+    tell_peers(waiting, purpose="stood_down")
     return len(waiting)
 
 

@@ -12,7 +12,7 @@ from agencies import tenant_db
 from agencies.selectors import members_who_may
 from agencies.transient import retry_transient
 from notifications.models import Channel
-from notifications.services import queue
+from notifications.services import queue, queue_each
 from roster.models import Peer
 
 log = logging.getLogger(__name__)
@@ -80,32 +80,37 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
         chosen = _choose(candidates(activation, agency=agency), count)
     with tenant_db.agency_scope(activation.agency_id):
         last = activation.callouts.order_by("-wave").values_list("wave", flat=True).first()
-        calls = [
-            CallOut.objects.create(
-                agency=activation.agency,
-                activation=activation,
-                peer=peer,
-                wave=(last or 0) + 1,
-                on_call=peer.on_call,
-                busy_elsewhere=peer.busy,
-                assistance=assistance,
-            )
-            for peer in chosen
-        ]
-        for call in calls:
-            tell_peer(call, purpose="callout")
+        calls = CallOut.objects.bulk_create(
+            [
+                CallOut(
+                    agency=activation.agency,
+                    activation=activation,
+                    peer=peer,
+                    wave=(last or 0) + 1,
+                    on_call=peer.on_call,
+                    busy_elsewhere=peer.busy,
+                    assistance=assistance,
+                )
+                for peer in chosen
+            ]
+        )
+        tell_peers(calls, purpose="callout")
         activation.last_wave_at = timezone.now()
         activation.save(update_fields=["last_wave_at"])
     return calls
 
 
-def tell_peer(call: CallOut, *, purpose: str) -> None:
-    """A notice about a call-out to its peer, by email and text; rows in the activation's agency."""
-    queue(
-        agency=call.activation.agency,
+def tell_peers(calls: list[CallOut], *, purpose: str) -> None:
+    """A notice about each call-out (of one activation) to its peer, by email and text; rows in
+    the activation's agency."""
+    if not calls:
+        return
+    queue_each(
+        agency=calls[0].activation.agency,
         purpose=purpose,
-        subject=call,
-        recipients=[("person", call.peer.person_id, call.peer.person.full_name)],
+        notices=[
+            (call, [("person", call.peer.person_id, call.peer.person.full_name)]) for call in calls
+        ],
         channels=PEER_CHANNELS,
     )
 
