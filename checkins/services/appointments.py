@@ -74,6 +74,7 @@ def move(
 ) -> Appointment:
     """A new appointment in a free slot in place of this one, and its notice at once."""
     agency = appointment.agency
+    capacity.hold([location_id])  # the appointment is its caller's, locked before
     slot = capacity.slot_is_free(agency=agency, location_id=location_id, starts_at=starts_at)
     if slot is None:
         raise ValidationError("That slot is no longer free; pick another.")

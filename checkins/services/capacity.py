@@ -15,6 +15,17 @@ from ..models import Booking, ClosedDate, Location, OpeningHours, Program
 from .due import current_program, zone
 
 
+def hold(location_ids: Iterable[int]) -> None:
+    """Lock these locations, in id order, until the transaction ends, before their bookings are
+    read to be booked: two agencies' runs (or a run and a move) that share a provider's
+    location then take turns, and the second reads the places the first has booked. Without
+    it both read a slot as free and book it past its capacity. A location is the parent of its
+    bookings: take it after the rows of one's own agency (a draft's proposals), as every
+    caller does, so two callers never wait on each other in a circle."""
+    ids = sorted(set(location_ids))
+    list(Location.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
+
+
 def calendar(
     *, agency: Agency, first_day: date, last_day: date, program: Program | None = None
 ) -> slotlib.Calendar:

@@ -9,7 +9,15 @@ from agencies.models import Agency, User
 from security.audit import audited
 
 from .. import slots as slotlib
-from ..models import OPEN_STATES, Appointment, AppointmentState, DueDate, RunState, ScheduleRun
+from ..models import (
+    OPEN_STATES,
+    Appointment,
+    AppointmentState,
+    DueDate,
+    Location,
+    RunState,
+    ScheduleRun,
+)
 from . import capacity
 from .due import ensure_due_dates, program_of, today_in, zone
 
@@ -33,6 +41,8 @@ def run_scheduler(
         raise ValidationError("The horizon must be between 14 and 730 days.")
     for draft in ScheduleRun.objects.for_agency(agency).filter(state=RunState.DRAFT):
         _discard(draft)
+    # After the drafts' proposals, this agency's own rows: the shared locations come second.
+    capacity.hold(Location.objects.usable_by(agency).values_list("pk", flat=True))
     program = program_of(agency=agency)
     ensure_due_dates(agency=agency, program=program)
     earliest = earliest_day(agency)
