@@ -5,23 +5,23 @@ policy's hundred columns and was the largest part of a cached on-call lookup.
 
 The cache holds one entry per agency, never per user: nothing in it tells who asked (the lookup
 leaves no trace), and a role given or taken away counts on the very next request. An entry
-holds the access version it was read under and counts only while that version is still the
-platform's. Every save or delete of an agency or a policy replaces the version (signals, so the
-Django admin is covered as well as the services), at once and again after the commit, as the
-roster's version does (roster/versions.py): a policy edited or an agency renamed shows on the
-next request. One version for the whole platform: these change seldom, and refilling an entry
-is one query. An entry also expires after a minute, which bounds what a change made around the
-ORM (an `update()`, a restored database) could leave standing.
+holds the access version it was read under (a cache version, config/cache_versions.py) and
+counts only while that version is still the platform's. Every save or delete of an agency or a
+policy replaces the version (signals, so the Django admin is covered as well as the services):
+a policy edited or an agency renamed shows on the next request. One version for the whole
+platform: these change seldom, and refilling an entry is one query. An entry also expires
+after a minute, which bounds what a change made around the ORM (an `update()`, a restored
+database) could leave standing.
 
 With the cache unreachable the agency is read from the database, as before: slower, never
 wrong."""
 
 import logging
-import secrets
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from config import cache_versions
 
 from .models import Agency, Policy
 from .selectors import agency_with_policy, roles_in
@@ -36,22 +36,9 @@ def _entry_key(agency_id: int) -> str:
     return f"access-agency:{agency_id}"
 
 
-def _replace() -> None:
-    try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:  # the cache's own fault: its entries expire within a minute
-        logger.warning("access: cache unwritable, entries expire on their own", exc_info=True)
-
-
 def access_changed() -> None:
     """An agency or a policy changed: no entry read before is served."""
-    _replace()
-    transaction.on_commit(_replace)
-
-
-def _version() -> str:
-    cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-    return cache.get(VERSION_KEY) or ""
+    cache_versions.changed(VERSION_KEY)
 
 
 def cached_agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, frozenset[str]]:
@@ -63,19 +50,18 @@ def cached_agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, 
     key = _entry_key(agency_id)
     try:
         found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _version()
+        version = found.get(VERSION_KEY) or cache_versions.current(VERSION_KEY)
     except Exception:  # any cache error: read the database, as without a cache
         logger.warning("access: cache unreadable, reading the database", exc_info=True)
         return agency_with_policy(agency_id=agency_id), roles
     entry = found.get(key)
-    if entry is not None and version and entry[0] == version:
+    if entry is not None and entry[0] == version:
         return entry[1], roles
     agency = agency_with_policy(agency_id=agency_id)
-    if version:
-        try:
-            cache.set(key, (version, agency), timeout=ENTRY_SECONDS)
-        except Exception:
-            logger.warning("access: cache unwritable", exc_info=True)
+    try:
+        cache.set(key, (version, agency), timeout=ENTRY_SECONDS)
+    except Exception:
+        logger.warning("access: cache unwritable", exc_info=True)
     return agency, roles
 
 

@@ -17,6 +17,7 @@ from agencies import access, tenant_db
 from agencies.choices import Role
 from agencies.models import Membership, Policy, Resource
 from agencies.services import grant_role, revoke_role, save_policy, save_resource
+from config import cache_versions
 from tests.factories import AgencyFactory, ResourceFactory, member
 from tests.test_redis_down import cache_at, needs_redis_server, private_redis
 
@@ -160,7 +161,7 @@ def test_one_users_entry_never_answers_for_another(officer, kcpd, login):
 def test_the_version_changes_at_once_and_again_after_the_commit(
     kcpd, django_capture_on_commit_callbacks
 ):
-    before = access._version()
+    before = cache_versions.current(access.VERSION_KEY)
     with django_capture_on_commit_callbacks(execute=True):
         access.access_changed()
         during = cache.get(access.VERSION_KEY)
@@ -178,6 +179,7 @@ def test_a_cache_that_raises_reads_the_database_and_answers(officer, monkeypatch
 
             return fail
 
+    monkeypatch.setattr(cache_versions, "cache", Broken())
     monkeypatch.setattr(access, "cache", Broken())
     for _ in range(2):
         response, queries = _get(officer)

@@ -360,9 +360,9 @@ def test_a_cache_that_raises_costs_a_render_not_the_page(kcpd, officer, monkeypa
             return fail
 
     ShiftFactory(peer__agency=kcpd, peer__person__first_name="Olivia")
-    from roster import versions
+    from config import cache_versions
 
-    monkeypatch.setattr(versions, "cache", Broken())
+    monkeypatch.setattr(cache_versions, "cache", Broken())
     monkeypatch.setattr(lookup_cache, "cache", Broken())
     page, _ = _get(officer)
     assert "Olivia" in page
