@@ -178,10 +178,11 @@ def _execute_in_scope(execute, sql, params, many, context):
     connection = context["connection"]
     if scope is None:
         return execute(sql, params, many, context)
-    if connection.in_atomic_block and not _starts_transaction(connection):
+    starts = _starts_transaction(connection)
+    if connection.in_atomic_block and not starts:
         return execute(sql, params, many, context)
     cursor = context["cursor"].cursor
-    if not many and isinstance(cursor, ClientCursor) and _starts_transaction(connection):
+    if starts and not many and isinstance(cursor, ClientCursor):
         return _in_one_round_trip(execute, sql, params, context, cursor, scope)
     if connection.in_atomic_block:
         _apply(connection, scope)
@@ -207,13 +208,10 @@ def _in_one_round_trip(execute, sql, params, context, cursor, scope: Scope):
 def _settings_literal(scope: Scope) -> str:
     """SET_SQL with the scope's values written in: ids and a word of KINDS, so nothing needs
     quoting, and no `%` that the statement's own parameters would take for a placeholder."""
-    agency_id, user_id, kind = scope.settings()
+    agency_id, user_id, kind = values = scope.settings()
     if kind not in KINDS or not all(v == "" or v.isdigit() for v in (agency_id, user_id)):
         raise ValueError(f"not a scope: {scope!r}")
-    return (
-        f"SELECT set_config('app.agency_id', '{agency_id}', true), "
-        f"set_config('app.user_id', '{user_id}', true), set_config('app.scope', '{kind}', true); "
-    )
+    return SET_SQL % tuple(f"'{value}'" for value in values) + "; "
 
 
 def _install(sender, connection, **kwargs) -> None:
