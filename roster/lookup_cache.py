@@ -1,6 +1,8 @@
-"""The on-call lookup's agency sections (the team, and the clinical, EAP and hotline resources),
-rendered once and served from the cache to every officer of the agency who asks for the same page
-before anything they show changes.
+"""The on-call lookup, rendered once and served from the cache to every officer of the agency
+who asks for the same page in the same minute before anything it shows changes: the whole page
+where it is the same for all of them (`page`; config/page_cache.py fills in each viewer's own
+token and name), else its agency sections (the team, and the clinical, EAP and hotline
+resources; `sections`), around which the partners' peers are rendered for each request.
 
 An entry is filed under the policy's last save (titles, the flags that bar call-outs, team role
 labels), the agency's time zone and the page, and holds the agency's roster version it was
@@ -11,12 +13,18 @@ peer is back) ends the entry: it expires at the next such moment, and after a mi
 latest, which bounds what a change made outside the services (or a version lost with Redis)
 could leave on show.
 
-The section names no viewer, and nothing here writes to the database: the lookup still leaves
+A page entry is filed under the same, the minute the page shows, the viewer's menu (their roles
+under the policy) and the release, and holds the roster version too; it ends with the minute or
+with the sections it was made from, whichever comes first.
+
+Nothing cached names a viewer, and nothing here writes to the database: the lookup still leaves
 no trace of who looked. A cache that fails (Redis down) costs a render, never the page."""
 
+import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -24,6 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Policy
 from agencies.selectors import resources_for
+from config import page_cache
 from roster import selectors
 from roster.versions import roster_version, version_key
 
@@ -43,20 +52,21 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def _seconds_left(changes_at: datetime | None, now: datetime) -> int:
+def _seconds_left(ends_at: datetime, now: datetime) -> int:
     """Whole seconds, rounded down, so an entry never outlives the change it would miss."""
-    if changes_at is None:
-        return LONGEST_SECONDS
-    return min(LONGEST_SECONDS, int((changes_at - now).total_seconds()))
+    return int((ends_at - now).total_seconds())
 
 
 @dataclass(frozen=True)
 class Sections:
     team: SafeString
     resources: SafeString
+    # When what they show changes by the clock alone (a shift starts or ends, a peer is back),
+    # a minute after they were rendered at the latest.
+    ends_at: datetime
 
 
-def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> tuple[Sections, int]:
+def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> Sections:
     found = selectors.lookup_page(
         agency=agency, policy=policy, now=now, page=page, per_page=OTHERS_PER_PAGE
     )
@@ -67,14 +77,15 @@ def _render(*, agency: Agency, policy: Policy, now: datetime, page: int) -> tupl
     resources = render_to_string(
         "roster/_lookup_resources.html", {"resources": resources_for(agency=agency)}
     )
-    sections = Sections(team=mark_safe(team), resources=mark_safe(resources))
-    return sections, _seconds_left(found.changes_at, now)
+    longest = now + timedelta(seconds=LONGEST_SECONDS)
+    ends_at = min(found.changes_at, longest) if found.changes_at else longest
+    return Sections(team=mark_safe(team), resources=mark_safe(resources), ends_at=ends_at)
 
 
 def sections(*, agency: Agency, policy: Policy, now: datetime, page: str | None) -> Sections:
     """The HTML of those on call now and one page of the rest, and of the resources."""
     number = _page_number(page)
-    key = f"lookup:{agency.pk}:{policy.updated_at.timestamp()}:{agency.time_zone}:{number}"
+    key = f"lookup-sections:{agency.pk}:{policy.updated_at.timestamp()}:{agency.time_zone}:{number}"
     try:
         # The version and the entry in one round trip; the entry holds the version it was
         # rendered under, and counts only if that is still the agency's.
@@ -83,13 +94,57 @@ def sections(*, agency: Agency, policy: Policy, now: datetime, page: str | None)
         entry = found.get(key)
     except Exception:  # any cache error: the page is rendered as if nothing were cached
         logger.warning("on-call lookup: cache unreadable, rendering", exc_info=True)
-        return _render(agency=agency, policy=policy, now=now, page=number)[0]
+        return _render(agency=agency, policy=policy, now=now, page=number)
     if entry is not None and entry[0] == version:
-        return Sections(team=mark_safe(entry[1]), resources=mark_safe(entry[2]))
-    rendered, seconds = _render(agency=agency, policy=policy, now=now, page=number)
-    if seconds >= 1:
-        try:
-            cache.set(key, (version, str(rendered.team), str(rendered.resources)), timeout=seconds)
-        except Exception:
-            logger.warning("on-call lookup: cache unwritable", exc_info=True)
+        return Sections(team=mark_safe(entry[1]), resources=mark_safe(entry[2]), ends_at=entry[3])
+    rendered = _render(agency=agency, policy=policy, now=now, page=number)
+    entry = (version, str(rendered.team), str(rendered.resources), rendered.ends_at)
+    _store(key, entry, _seconds_left(rendered.ends_at, now))
     return rendered
+
+
+def _store(key: str, entry: tuple, seconds: int) -> None:
+    if seconds < 1:
+        return
+    try:
+        cache.set(key, entry, timeout=seconds)
+    except Exception:
+        logger.warning("on-call lookup: cache unwritable", exc_info=True)
+
+
+def _page_key(*, agency: Agency, policy: Policy, minute: datetime, number: int, menu) -> str:
+    parts = (
+        agency.slug, agency.name, agency.time_zone, policy.updated_at.timestamp(),
+        minute.timestamp(), number, tuple((item.url_name, item.label) for item in menu),
+        page_cache.deploy_stamp(),
+    )  # fmt: skip
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"lookup-page:{agency.pk}:{digest}"
+
+
+def page(
+    *, request, now: datetime, page: str | None, render: Callable[[Sections, dict], str]
+) -> str:
+    """The whole page for this viewer: `render(sections, overrides)` renders it around the
+    sections with the overrides on top of its context. One shared copy per agency, page, minute
+    and menu, where the viewer's page can be shared (no partners' peers, which change with the
+    partners' rosters, and no one-time message waiting); else rendered for this request."""
+    agency, policy = request.agency, request.policy
+    number = _page_number(page)
+    if policy.partner_peers_in_lookup or not page_cache.shareable(request):
+        return render(sections(agency=agency, policy=policy, now=now, page=page), {})
+    minute = now.replace(second=0, microsecond=0)
+    key = _page_key(agency=agency, policy=policy, minute=minute, number=number, menu=request.menu)
+    try:
+        found = cache.get_many([version_key(agency.pk), key])
+        version = found.get(version_key(agency.pk)) or roster_version(agency.pk)
+        entry = found.get(key)
+    except Exception:
+        logger.warning("on-call lookup: cache unreadable, rendering", exc_info=True)
+        return render(sections(agency=agency, policy=policy, now=now, page=page), {})
+    if entry is None or entry[0] != version:
+        parts = sections(agency=agency, policy=policy, now=now, page=page)
+        entry = (version, render(parts, page_cache.neutral_context()))
+        ends_at = min(parts.ends_at, minute + timedelta(minutes=1))
+        _store(key, entry, _seconds_left(ends_at, now))
+    return page_cache.for_viewer(entry[1], request)

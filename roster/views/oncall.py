@@ -2,7 +2,9 @@
 session names who looked."""
 
 import segno
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,20 +17,18 @@ from roster import lookup_cache, selectors
 @requires("oncall.view")
 def lookup(request, agency_slug):
     """Those on call come whole; the rest of a large team a page at a time, so a phone gets a
-    small page however many peers the agency has. The team and resources sections are the same
-    for every officer of the agency and come from the cache (roster/lookup_cache.py)."""
+    small page however many peers the agency has. The page is the same for every officer of
+    the agency in the same minute, and comes from the cache (roster/lookup_cache.py)."""
     now = timezone.now()
-    agency, policy = request.agency, request.policy
-    sections = lookup_cache.sections(
-        agency=agency, policy=policy, now=now, page=request.GET.get("page")
+
+    def rendered(sections: lookup_cache.Sections, overrides: dict) -> str:
+        partners = selectors.partners_on_call(agency=request.agency, policy=request.policy, now=now)
+        context = {"now": now, "sections": sections, "partners": partners, **overrides}
+        return render_to_string("roster/lookup.html", context, request)
+
+    return HttpResponse(
+        lookup_cache.page(request=request, now=now, page=request.GET.get("page"), render=rendered)
     )
-    partners = selectors.partners_on_call(agency=agency, policy=policy, now=now)
-    context = {
-        "now": now,
-        "sections": sections,
-        "partners": partners,
-    }
-    return render(request, "roster/lookup.html", context)
 
 
 @requires("oncall.view")
