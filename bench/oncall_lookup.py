@@ -3,9 +3,9 @@
 
 Takes a copy of the state database, starts gunicorn on it as docker-compose runs
 it (3 sync workers, DEBUG off, Redis when REDIS_URL is set, connected as the app role under
-row-level security) on a free loopback port, and signs an officer of each agency in (a session
-cookie). One client alone asks each agency's page for half of --seconds: the page's own time with
-nothing queued before it (aim: p95 under 20 ms for both); its SQL query counts, rendered afresh
+row-level security) on a free loopback port, and signs an officer of each agency in (the session
+and CSRF cookies a browser would send back). One client alone asks each agency's page for half
+of --seconds: the page's own time with nothing queued before it (aim: p95 under 20 ms for both); its SQL query counts, rendered afresh
 and from the cache, counted in this process as the app role, must be the same for both. Then 50
 client threads, each with its own connection (http.client; gunicorn's sync workers close it after
 each answer, so every request opens a new one, as behind a proxy), ask for `/bench/on-call/`
@@ -162,9 +162,13 @@ def main() -> int:
                 client = Client()
                 with tenant_db.system_scope():  # a sign-in's audit event names no agency
                     client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
-                session = client.cookies[settings.SESSION_COOKIE_NAME].value
-                cookies[slug] = f"{settings.SESSION_COOKIE_NAME}={session}"
                 queries[slug] = counted(client, f"/{slug}/on-call/", agency.pk)
+                # Both cookies a browser sends back: the session, and the CSRF cookie the first
+                # page set (without it every answer would make and set a new one).
+                cookies[slug] = "; ".join(
+                    f"{name}={client.cookies[name].value}"
+                    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+                )
 
             env = service_env(db_name, folder)
             subprocess.run(
