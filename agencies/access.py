@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 
 from config import cache_versions
 
-from .models import Agency, Policy
+from .models import Agency, Policy, Resource
 from .selectors import agency_with_policy, roles_in
 
 logger = logging.getLogger(__name__)
@@ -65,8 +65,17 @@ def cached_agency_and_roles(*, user_id: int, slug: str) -> tuple[Agency | None, 
     return agency, roles
 
 
+def resources_version_key(agency_id: int) -> str:
+    """Replaced by every change to the agency's resources (for the pages that show them)."""
+    return f"resources-version:{agency_id}"
+
+
 def _changed(sender, **kwargs) -> None:
     access_changed()
+
+
+def _resource_changed(sender, instance, **kwargs) -> None:
+    cache_versions.changed(resources_version_key(instance.agency_id))
 
 
 def connect() -> None:
@@ -75,3 +84,8 @@ def connect() -> None:
         uid = f"agencies.access.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    # The Django admin and a policy document's bulk replace too (a bulk delete sends one each).
+    post_save.connect(_resource_changed, sender=Resource, dispatch_uid="agencies.access.resource")
+    post_delete.connect(
+        _resource_changed, sender=Resource, dispatch_uid="agencies.access.resource.delete"
+    )

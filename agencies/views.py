@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from config import health
+from config import health, page_cache
 from security import audit
 
 from . import selectors, services
+from .access import resources_version_key
 from .choices import ChainStep, ContactMode, MemberClass, ServedGroup
 from .decorators import requires
 from .forms import LIST_FORMS, PolicyForm, ResourceForm, list_formset
@@ -39,31 +41,49 @@ def chooser(request):
     return render(request, "agencies/chooser.html", {"rows": rows})
 
 
+# The same for every member with the same roles: rendered once a minute for all of them
+# (config/page_cache.py), each viewer's copy with their own sign-out token and name.
+SHARED_SECONDS = 60
+
+
 @requires("agency.view")
 def home(request, agency_slug):
     policy = request.policy
-    return render(
-        request,
-        "agencies/home.html",
-        {
+
+    def rendered(overrides: dict) -> tuple[str, int]:
+        context = {
             "actions": home_actions(request.roles, request.policy),
             "role_titles": [selectors.role_title(policy, r) for r in sorted(request.roles)],
-        },
-    )
+            **overrides,
+        }
+        return render_to_string("agencies/home.html", context, request), SHARED_SECONDS
+
+    return HttpResponse(page_cache.shared(request=request, name="home", render=rendered))
 
 
 @requires("program.view")
 def program(request, agency_slug):
+    """Served while no resource of the agency has changed since (a change replaces the
+    version)."""
     policy = request.policy
-    return render(
-        request,
-        "agencies/program.html",
-        {
+
+    def rendered(overrides: dict) -> tuple[str, int]:
+        context = {
             "resources": selectors.resources_for(agency=request.agency),
             "contact_modes": _or_list([_MODE_PHRASES.get(m, m) for m in policy.contact_modes]),
             "served": _labels(ServedGroup, policy.served_groups),
             "covered": _labels(MemberClass, policy.covered_member_classes),
-        },
+            **overrides,
+        }
+        return render_to_string("agencies/program.html", context, request), SHARED_SECONDS
+
+    return HttpResponse(
+        page_cache.shared(
+            request=request,
+            name="program",
+            render=rendered,
+            version_key=resources_version_key(request.agency.pk),
+        )
     )
 
 

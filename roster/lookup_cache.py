@@ -20,7 +20,6 @@ with the sections it was made from, whichever comes first.
 Nothing cached names a viewer, and nothing here writes to the database: the lookup still leaves
 no trace of who looked. A cache that fails (Redis down) costs a render, never the page."""
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,39 +111,27 @@ def _store(key: str, entry: tuple, seconds: int) -> None:
         logger.warning("on-call lookup: cache unwritable", exc_info=True)
 
 
-def _page_key(*, agency: Agency, policy: Policy, minute: datetime, number: int, menu) -> str:
-    parts = (
-        agency.slug, agency.name, agency.time_zone, policy.updated_at.timestamp(),
-        minute.timestamp(), number, tuple((item.url_name, item.label) for item in menu),
-        page_cache.deploy_stamp(),
-    )  # fmt: skip
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"lookup-page:{agency.pk}:{digest}"
-
-
 def page(
     *, request, now: datetime, page: str | None, render: Callable[[Sections, dict], str]
 ) -> str:
     """The whole page for this viewer: `render(sections, overrides)` renders it around the
     sections with the overrides on top of its context. One shared copy per agency, page, minute
-    and menu, where the viewer's page can be shared (no partners' peers, which change with the
-    partners' rosters, and no one-time message waiting); else rendered for this request."""
+    and roles (config/page_cache.py), unless the policy shows partners' peers, which change
+    with the partners' rosters: then it is rendered for each request around cached sections."""
     agency, policy = request.agency, request.policy
-    number = _page_number(page)
-    if policy.partner_peers_in_lookup or not page_cache.shareable(request):
+    if policy.partner_peers_in_lookup:
         return render(sections(agency=agency, policy=policy, now=now, page=page), {})
     minute = now.replace(second=0, microsecond=0)
-    key = _page_key(agency=agency, policy=policy, minute=minute, number=number, menu=request.menu)
-    try:
-        found = cache.get_many([version_key(agency.pk), key])
-        version = found.get(version_key(agency.pk)) or roster_version(agency.pk)
-        entry = found.get(key)
-    except Exception:
-        logger.warning("on-call lookup: cache unreadable, rendering", exc_info=True)
-        return render(sections(agency=agency, policy=policy, now=now, page=page), {})
-    if entry is None or entry[0] != version:
+
+    def rendered(overrides: dict) -> tuple[str, int]:
         parts = sections(agency=agency, policy=policy, now=now, page=page)
-        entry = (version, render(parts, page_cache.neutral_context()))
         ends_at = min(parts.ends_at, minute + timedelta(minutes=1))
-        _store(key, entry, _seconds_left(ends_at, now))
-    return page_cache.for_viewer(entry[1], request)
+        return render(parts, overrides), _seconds_left(ends_at, now)
+
+    return page_cache.shared(
+        request=request,
+        name="lookup",
+        render=rendered,
+        parts=(minute.timestamp(), _page_number(page)),
+        version_key=version_key(agency.pk),
+    )

@@ -79,7 +79,7 @@ def test_the_cache_tells_nothing_of_who_asked(kcpd, officer_user, login):
     written = [key for key, value in store.items() if before.get(key) != value]
     assert any(f"access-agency:{kcpd.pk}" in key for key in written)
     for key in written:  # each of them the agency's, whoever asks
-        kept = ("access-", "roster-version:", "lookup-sections:", "lookup-page:")
+        kept = ("access-", "roster-version:", "lookup-sections:", "page:lookup:")
         assert key.split(":", 2)[-1].startswith(kept), key
         assert "officer.kcpd" not in str(pickle.loads(store[key]))
 
