@@ -5,8 +5,9 @@ Takes a copy of the state database, starts gunicorn on it as docker-compose runs
 it (3 sync workers, DEBUG off, Redis when REDIS_URL is set, connected as the app role under
 row-level security) on a free loopback port, and signs an officer of each agency in (the session
 and CSRF cookies a browser would send back). One client alone asks each agency's page for half
-of --seconds: the page's own time with nothing queued before it (aim: p95 under 20 ms for both); its SQL query counts, rendered afresh
-and from the cache, counted in this process as the app role, must be the same for both. Then 50
+of --seconds: the page's own time with nothing queued before it (aim: p95 under 20 ms for both);
+its SQL query counts, rendered afresh and from the cache, counted in this process as the app
+role, must be the same for both. Then 50
 client threads, each with its own connection (http.client; gunicorn's sync workers close it after
 each answer, so every request opens a new one, as behind a proxy), ask for `/bench/on-call/`
 again and again for --seconds; then the same for `/healthz/`, a bare Django view (no session
