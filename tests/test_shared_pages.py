@@ -93,3 +93,18 @@ def test_another_agencys_member_gets_404_and_nothing_of_the_copy(kcpd, login):
     assert outsider.get("/kcpd/program/").status_code == 404
     assert outsider.get("/kcpd/").status_code == 404
     assert login(member(other, Role.OFFICER)).get("/clayton/program/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/kcpd/", "/kcpd/program/", "/kcpd/on-call/"])
+def test_a_shared_copy_shows_nothing_of_the_viewer_it_was_rendered_for(kcpd, login, url):
+    def viewer(username, first, last):
+        user = member(kcpd, Role.OFFICER, username=username)
+        user.first_name, user.last_name, user.email = first, last, f"{username}@kcpd.example"
+        user.save()
+        return login(user)
+
+    _page(viewer("ursula.one", "Ursula", "Firstviewer"), url)
+    second = _page(viewer("victor.two", "Victor", "Secondviewer"), url)
+    for trace in ("ursula.one", "Ursula", "Firstviewer"):
+        assert trace not in second
