@@ -19,7 +19,14 @@ from ..models import (
     ScheduleRun,
 )
 from . import capacity
-from .due import covered_officers, ensure_due_dates, program_of, today_in, zone
+from .due import (
+    covered_officers,
+    ensure_due_dates,
+    program_of,
+    recompute_due_dates,
+    today_in,
+    zone,
+)
 
 DEFAULT_HORIZON_DAYS = 180
 # Days between the run and its earliest appointment beyond the notice period, so a run
@@ -149,3 +156,22 @@ def publish_run(*, run: ScheduleRun, actor: User | None) -> int:
     run.published_at = timezone.now()
     run.save(update_fields=["state", "published_at"])
     return count
+
+
+def schedule_agency(*, agency: Agency, horizon_days: int = DEFAULT_HORIZON_DAYS) -> int:
+    """The whole of one agency's scheduling with nobody to review it (a state-wide job, one
+    task per agency): its due dates computed again, a run, and the run published. Returns how
+    many appointments it published. Safe to run again, or twice at once: a second run finds
+    the first's officers booked (or replaces its draft, which the first then cannot publish,
+    and publishes its own), so each officer is scheduled once."""
+    recompute_due_dates(agency=agency)
+    run = run_scheduler(agency=agency, actor=None, horizon_days=horizon_days)
+    if run.state != RunState.DRAFT:
+        return 0
+    try:
+        return publish_run(run=run, actor=None)
+    except ValidationError:
+        run.refresh_from_db(fields=["state"])
+        if run.state == RunState.DISCARDED:
+            return 0  # another run replaced this draft, and publishes its own
+        raise
