@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -131,17 +131,21 @@ def publish_run(*, run: ScheduleRun, actor: User | None) -> int:
     """The proposals become appointments; the daily sweep sends each notice when its day
     comes. A run left so long that its first appointments are now inside the notice period
     cannot be published: run the scheduler again."""
-    # Only the run is locked; its agency, policy and first appointment come in the same query.
+    # Only the run is locked; its agency, the policy's notice and its first appointment come in
+    # the same query (the notice alone: the policy has some seventy columns).
     first_one = Appointment.objects.filter(run=OuterRef("pk")).order_by("starts_at")
     run = (
         ScheduleRun.objects.select_for_update(of=("self",))
-        .select_related("agency__policy")
-        .annotate(first=Subquery(first_one.values("starts_at")[:1]))
+        .select_related("agency")
+        .annotate(
+            notice=F("agency__policy__checkin_notice_days"),
+            first=Subquery(first_one.values("starts_at")[:1]),
+        )
         .get(pk=run.pk)
     )
     if run.state != RunState.DRAFT:
         raise ValidationError("This run was already published or discarded.")
-    notice = run.agency.policy.checkin_notice_days
+    notice = run.notice
     too_soon = today_in(run.agency) + timedelta(days=notice)
     first = run.first
     if first and first.astimezone(zone(run.agency)).date() < too_soon:
