@@ -148,7 +148,9 @@ def dispatch(agencies: list[int], folder) -> tuple[float, str, dict]:
                     f"Only {n} of {len(agencies)} agencies scheduled after 300 s; see "
                     f"{folder / 'worker.log'}"
                 )
-            time.sleep(0.02)
+            # The end is read from the runs' own times: polling slowly only leaves the
+            # worker more of the machine.
+            time.sleep(0.2)
         last = done.aggregate(
             published=Max("published_at"),
             empty=Max("created_at", filter=Q(state=RunState.EMPTY)),
