@@ -26,7 +26,7 @@ import os
 import sys
 import time
 
-from scratch import as_app_role, background, emit, on_postgresql, service_env, skip, work_folder
+from scratch import as_app_role, celery_worker, emit, on_postgresql, skip, work_folder
 from state import AGENCIES, OFFICERS, PROVIDERS, state_database
 
 NAME = "check-in scheduler"
@@ -110,17 +110,7 @@ def in_process(agencies: list[int]) -> tuple[float, str, dict]:
 def on_worker(agencies: list[int], db_name: str, concurrency: int) -> tuple[float, str, dict]:
     from config.celery import app
 
-    # This process queues the tasks on REDIS_URL's Redis database, the worker takes them.
-    app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-        f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
-        "-n", f"bench-{os.getpid()}@localhost",
-    ]  # fmt: skip
-    with (
-        work_folder("scheduler-") as folder,
-        background(command, service_env(db_name, folder), folder / "worker.log"),
-    ):
+    with work_folder("scheduler-") as folder, celery_worker(db_name, folder, concurrency):
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):
             if time.monotonic() > deadline:
