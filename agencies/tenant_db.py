@@ -68,13 +68,19 @@ def current() -> Scope | None:
 
 @contextmanager
 def _using(scope: Scope) -> Iterator[Scope]:
+    # A scope nested in one with the same settings (an audit entry in the service's own agency)
+    # has nothing to send, going in or coming out.
+    outer = current()
+    same = outer is not None and outer.settings() == scope.settings()
     token = _current.set(scope)
-    _apply_now()
+    if not same:
+        _apply_now()
     try:
         yield scope
     finally:
         _current.reset(token)
-        _apply_now()
+        if not same:
+            _apply_now()
 
 
 @contextmanager

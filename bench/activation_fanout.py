@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 
 from scratch import (
-    background,
+    celery_worker,
     emit,
     median_p95,
     on_postgresql,
     scratch_database,
-    service_env,
     skip,
     work_folder,
 )
@@ -39,21 +38,12 @@ def main() -> int:
     if not on_postgresql() or not os.environ.get("REDIS_URL", "").startswith("redis"):
         return skip(NAME, "needs DATABASE_URL on PostgreSQL and REDIS_URL")
 
-    with scratch_database() as db_name:
-        from config.celery import app
-
-        # The bench process queues the tasks on REDIS_URL's Redis database, the worker takes them.
-        app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
-        command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-            f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
-            "-n", f"bench-{os.getpid()}@localhost",
-        ]  # fmt: skip
-        with (
-            work_folder("fanout-") as folder,
-            background(command, service_env(db_name, folder), folder / "worker.log"),
-        ):
-            return run(args, folder)
+    with (
+        scratch_database() as db_name,
+        work_folder("fanout-") as folder,
+        celery_worker(db_name, folder, args.concurrency),
+    ):
+        return run(args, folder)
 
 
 def run(args, folder: Path) -> int:

@@ -142,6 +142,23 @@ def background(command: list[str], env: dict, log: Path):
         process.wait(timeout=60)
 
 
+@contextlib.contextmanager
+def celery_worker(db_name: str, folder: Path, concurrency: int):
+    """A real Celery worker of `concurrency` processes on the scratch database, as the app role,
+    taking the tasks this process queues on REDIS_URL's Redis database, until the block ends;
+    its log is folder/worker.log."""
+    from config.celery import app
+
+    app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+        f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
+        "-n", f"bench-{os.getpid()}@localhost",
+    ]  # fmt: skip
+    with background(command, service_env(db_name, folder), folder / "worker.log") as process:
+        yield process
+
+
 def worker_peak_rss(master_pid: int) -> list[float]:
     """The peak resident memory (VmHWM, MiB) of each worker process that master_pid (gunicorn's
     master) started, read while they still run."""

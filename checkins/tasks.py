@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from agencies import tenant_db
 from agencies.models import Agency
@@ -8,12 +9,14 @@ from agencies.transient import (
     MAX_TASK_RETRIES,
     TRANSIENT_ERRORS,
     retry_countdown,
+    retry_task_on_transient,
     sweep_in_parts,
 )
 
 from .models import Appointment, AppointmentState
 from .services.appointments import sweep_agency
 from .services.due import ensure_due_dates
+from .services.runs import schedule_agency as schedule
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +75,23 @@ def daily_sweep(self, agency_ids: list[int] | None = None) -> dict[str, int]:
     totals["failed"] += failed
     log.info("Check-in sweep: %s", totals)
     return totals
+
+
+@shared_task(
+    bind=True, name="checkins.schedule_agency", ignore_result=True, max_retries=MAX_TASK_RETRIES
+)
+def schedule_agency(self, agency_id: int, horizon_days: int) -> int:
+    """One agency's scheduling, in its own scope: due dates, a run over `horizon_days`, and
+    publishing it (services.runs.schedule_agency). A state-wide job queues one per agency, so a
+    worker pool runs them side by side; running one again, or two at once, schedules nobody
+    twice. A transient error (a deadlock, the database away for a moment) tries again after a
+    growing countdown. Returns how many appointments it published."""
+    try:
+        with tenant_db.agency_scope(agency_id):
+            agency = Agency.objects.select_related("policy").get(pk=agency_id)
+            count = schedule(agency=agency, horizon_days=horizon_days)
+    except DatabaseError as exc:
+        retry_task_on_transient(self, exc)
+        raise
+    log.info("Check-in scheduling of agency %s: %s published", agency_id, count)
+    return count

@@ -2,7 +2,6 @@
 the first's bookings and never puts an officer in a place the first took (checkins/services/
 capacity.py, `hold`). PostgreSQL only: SQLite has no row locks to race on."""
 
-import contextlib
 import threading
 from collections import Counter
 from datetime import date
@@ -12,10 +11,10 @@ from django.db import connection, connections
 
 from agencies import tenant_db
 from agencies.models import Agency
-from checkins import slots as slotlib
 from checkins.models import Appointment, AppointmentState, Booking, Program, ProviderContract
 from checkins.services.runs import run_scheduler
 from tests.factories import AgencyFactory, PersonFactory, contracted_provider
+from tests.support.races import placing_together
 
 OFFICERS = 6  # each agency's, all overdue: both runs want the earliest slots
 
@@ -31,18 +30,7 @@ def test_two_agencies_runs_at_once_never_book_a_slot_past_its_capacity(monkeypat
         Program.objects.create(agency=agency, started_on=date(2020, 1, 1))
         PersonFactory.create_batch(OFFICERS, agency=agency, hire_date=date(2000, 1, 1))
 
-    # Each run, once it has read the free slots, waits for the other to have read them too:
-    # without the lock both then place their officers in the same free places. With it, the
-    # second is still waiting for the lock; the first gives up waiting and goes on.
-    together = threading.Barrier(2)
-    place = slotlib.place
-
-    def place_together(**kwargs):
-        with contextlib.suppress(threading.BrokenBarrierError):
-            together.wait(timeout=3)
-        return place(**kwargs)
-
-    monkeypatch.setattr(slotlib, "place", place_together)
+    placing_together(monkeypatch)
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 

@@ -3,7 +3,7 @@ gives it work to do. The task must open its own scopes (agencies/tenant_db.py): 
 one that forgot would find no agency's rows, do nothing, and fail here. The last tests prove
 that this is so: the suite runs test bodies unscoped, and an unscoped read finds nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -42,6 +42,7 @@ def _product_tasks() -> set[str]:
 TESTED = {
     "agencies.tasks.clear_expired_sessions",
     "checkins.daily_sweep",
+    "checkins.schedule_agency",
     "activations.escalate_due",
     "notifications.deliver_message",
     "notifications.deliver_messages",
@@ -161,6 +162,22 @@ def test_the_retention_sweep_clears_each_agencys_expired_rows_unscoped(agency):
         stripped = Message.objects.get(pk=sent.pk)
     assert stripped.recipient_id is None and stripped.subject_id is None
     assert stripped.recipient_label == ""
+
+
+def test_scheduling_an_agency_publishes_its_officers_appointments_unscoped(agency):
+    from checkins.models import AppointmentState, Program
+    from checkins.tasks import schedule_agency
+    from tests.factories import PersonFactory, contracted_provider
+
+    contracted_provider(agency)
+    with tenant_db.system_scope():  # a program long started: everyone is due by now
+        Program.objects.create(agency=agency, started_on=date(2020, 1, 1))
+    PersonFactory.create_batch(3, agency=agency, hire_date=date(2000, 1, 1))
+    assert scopes.is_unscoped()
+    assert schedule_agency.apply(args=(agency.pk, 730)).get() == 3
+    with tenant_db.system_scope():
+        scheduled = Appointment.objects.filter(agency=agency, state=AppointmentState.SCHEDULED)
+        assert scheduled.count() == 3
 
 
 def test_clearing_expired_sessions_runs_unscoped(db):

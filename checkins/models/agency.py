@@ -175,6 +175,13 @@ class Appointment(TenantModel):
         indexes = [
             models.Index(fields=["agency", "state", "starts_at"]),
             models.Index(fields=["provider", "starts_at"]),
+            # A run's proposals, which its publishing or discarding reads: a few rows of one run,
+            # where the run index and the open-appointment one would each match many.
+            models.Index(
+                fields=["run"],
+                condition=models.Q(state=AppointmentState.PROPOSED),
+                name="proposals_of_run",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
@@ -13,6 +14,9 @@ from agencies.models import Agency
 from .. import slots as slotlib
 from ..models import Booking, ClosedDate, Location, OpeningHours, Program
 from .due import current_program, zone
+
+# Rows per INSERT of book(): three parameters each, well inside SQLite's 32,766.
+BOOK_BATCH = 2000
 
 
 def hold(location_ids: Iterable[int]) -> None:
@@ -26,27 +30,46 @@ def hold(location_ids: Iterable[int]) -> None:
     list(Location.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
 
 
+def hold_hours(*, agency: Agency) -> list[slotlib.Hours]:
+    """`hold` for every location this agency may use, and their opening hours, in one query:
+    the locations are locked in id order as the rows come out of the sort."""
+    rows = (
+        Location.objects.usable_by(agency)
+        .order_by("pk", "hours__pk")
+        .select_for_update(of=("self",))
+        .values_list(
+            "pk",
+            "provider_id",
+            "hours__weekday",
+            "hours__opens",
+            "hours__closes",
+            "hours__slot_minutes",
+            "hours__capacity",
+        )
+    )
+    # A location with no hours comes once, with none: locked, but it offers no slot.
+    return [slotlib.Hours(*row) for row in rows if row[2] is not None]
+
+
+def _hours(rows) -> list[slotlib.Hours]:
+    fields = ("location_id", "location__provider_id", "weekday", "opens", "closes")
+    return [slotlib.Hours(*row) for row in rows.values_list(*fields, "slot_minutes", "capacity")]
+
+
 def calendar(
-    *, agency: Agency, first_day: date, last_day: date, program: Program | None = None
+    *,
+    agency: Agency,
+    first_day: date,
+    last_day: date,
+    program: Program | None = None,
+    hours: list[slotlib.Hours] | None = None,
 ) -> slotlib.Calendar:
     """The free slots of the range, each week built when first looked into (the scheduler
-    looks into a dozen weeks of a two-year horizon for a small agency). `program` saves
-    reading it again for a caller that has it."""
+    looks into a dozen weeks of a two-year horizon for a small agency). `program` and `hours`
+    (hold_hours) save reading them again for a caller that has them."""
     program = program or current_program(agency=agency)
-    hours = [
-        slotlib.Hours(
-            location_id=h.location_id,
-            provider_id=h.location.provider_id,
-            weekday=h.weekday,
-            opens=h.opens,
-            closes=h.closes,
-            slot_minutes=h.slot_minutes,
-            capacity=h.capacity,
-        )
-        for h in OpeningHours.objects.filter(
-            location__in=Location.objects.usable_by(agency)
-        ).select_related("location")
-    ]
+    if hours is None:
+        hours = _hours(OpeningHours.objects.filter(location__in=Location.objects.usable_by(agency)))
     provider_ids = {h.provider_id for h in hours}
     closed = set(
         ClosedDate.objects.filter(
@@ -113,17 +136,22 @@ def _by_count(
 
 
 def book(slots: Iterable[tuple[int, datetime]]) -> None:
-    """Hold one place per (location, start); a slot booked twice holds two."""
+    """Hold one place per (location, start); a slot booked twice holds two. One statement: a
+    slot's first booking inserts its row, a later one adds to it."""
     counts = _counted(slots)
-    existing = _bookings_of(counts)
-    new = [
-        Booking(location_id=loc, starts_at=start, taken=n)
-        for (loc, start), n in counts.items()
-        if (loc, start) not in existing
-    ]
-    Booking.objects.bulk_create(new, batch_size=2000)
-    for n, pks in _by_count(counts, existing):
-        Booking.objects.filter(pk__in=pks).update(taken=F("taken") + n)
+    table = connection.ops.quote_name(Booking._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = sorted(counts.items())
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), BOOK_BATCH):
+            batch = rows[first : first + BOOK_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} (location_id, starts_at, taken) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(batch))
+                + f" ON CONFLICT (location_id, starts_at) DO UPDATE SET taken = {table}.taken"
+                " + excluded.taken",
+                [v for (loc, start), n in batch for v in (loc, adapt(start), n)],
+            )
 
 
 def release(slots: Iterable[tuple[int, datetime]]) -> None:

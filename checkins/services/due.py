@@ -89,8 +89,15 @@ def recompute_due_dates(*, agency: Agency) -> int:
     due: dict[int, tuple[date, date | None]] = {}
     spread: list[tuple[date, int]] = []
     last = _last_completed(agency)
+    stored: dict[int, tuple[date, date | None]] = {}
     # Unordered: the spread below sorts by hire date itself.
-    for pk, hired in covered_officers(agency=agency).order_by().values_list("pk", "hire_date"):
+    for pk, hired, on, done in (
+        covered_officers(agency=agency)
+        .order_by()
+        .values_list("pk", "hire_date", "checkin_due__due_on", "checkin_due__last_completed_on")
+    ):
+        if on is not None:
+            stored[pk] = (on, done)
         if pk in last:
             due[pk] = (add_years(last[pk], years), last[pk])
         elif hired and add_years(hired, years) >= first_interval_end:
@@ -102,10 +109,12 @@ def recompute_due_dates(*, agency: Agency) -> int:
     for i, (_, pk) in enumerate(spread):
         due[pk] = (program.started_on + timedelta(days=(i + 1) * span // len(spread)), None)
     DueDate.objects.for_agency(agency).exclude(person_id__in=due).delete()
+    # Only the rows that move are written: computed again, most come out as they were.
     DueDate.objects.bulk_create(
         [
             DueDate(agency=agency, person_id=pk, due_on=on, last_completed_on=done)
             for pk, (on, done) in due.items()
+            if stored.get(pk) != (on, done)
         ],
         update_conflicts=True,
         unique_fields=["person"],

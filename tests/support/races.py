@@ -1,5 +1,6 @@
 """Running actions at the same moment, as two requests would."""
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -30,3 +31,21 @@ def run_together(agency_id: int, *actions: Callable[[], object]) -> list[tuple[s
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def placing_together(monkeypatch, parties: int = 2) -> None:
+    """Each scheduler run, once it has read the free slots, waits for the others to have read
+    them too: without the location lock they would all place their officers in the same free
+    places. With it, the others are still waiting for the lock; the first gives up waiting
+    (after 3 s) and goes on."""
+    from checkins import slots as slotlib
+
+    together = threading.Barrier(parties)
+    place = slotlib.place
+
+    def place_together(**kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=3)
+        return place(**kwargs)
+
+    monkeypatch.setattr(slotlib, "place", place_together)
