@@ -14,8 +14,9 @@ again and again for --seconds; then the same for `/healthz/`, a bare Django view
 cookie; a `SELECT 1` and a Redis ping) on the same server, as the base. Prints the median, p95
 and requests per second of each and their ratio, and at the end the peak memory (VmHWM) of each
 gunicorn worker. Aims, from issue 17: 50 clients at least half the bare view's rate, p95 under
-50 ms. The clients run on the same machine as the server and share its cores. With BENCH_POOLER=transaction
-(`bench/run.py --pooler`) gunicorn connects through PgBouncer in transaction mode (pooler.py).
+50 ms. The clients run on the same machine as the server and share its cores. With
+BENCH_POOLER=transaction (`bench/run.py --pooler`) gunicorn connects through PgBouncer in
+transaction mode (pooler.py).
 
     .venv/bin/python bench/oncall_lookup.py [--clients 50] [--seconds 20] [--workers 3]
 """
