@@ -18,6 +18,7 @@ from activations.services import sms_replies
 from activations.services.answers import respond
 from agencies import tenant_db
 from agencies.choices import Role
+from agencies.phone import number_digits
 from notifications.models import Message
 from notifications.sms import LocmemSmsBackend
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, member
@@ -108,6 +109,13 @@ def test_a_reply_is_read_in_any_case_and_spacing(body, accept, code):
 )
 def test_a_reply_without_a_yes_or_no_and_a_code_is_not_an_answer(body, accept, code):
     assert reply_codes.parse(body) == reply_codes.Reply(accept=accept, code=code)
+
+
+@pytest.mark.parametrize(
+    "written", ["(816) 555-0142", "816.555.0142", "+1 816 555 0142", "18165550142", "+18165550142"]
+)
+def test_a_number_written_any_way_compares_by_its_e164_digits(written):
+    assert number_digits(written) == number_digits(AVA) == "18165550142"
 
 
 def test_the_providers_own_opt_out_words_get_no_answer_of_ours():
