@@ -131,3 +131,11 @@ def test_a_failure_behind_the_webhook_is_a_polite_try_again_never_a_500(call, mo
     assert response.status_code == 200
     assert "Please send it again in a minute" in response.content.decode()
     assert state_of(call) == CallState.CALLED
+
+
+def test_an_opt_out_word_is_answered_with_empty_twiml(call):
+    params = form(call, body="STOP")
+    response = post(params, signature(params))
+    assert response.status_code == 200
+    assert "<Message>" not in response.content.decode()
+    assert state_of(call) == CallState.CALLED
