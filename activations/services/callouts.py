@@ -108,8 +108,10 @@ def _create_with_codes(calls: list[CallOut]) -> list[CallOut]:
     """Save the call-outs, each with a reply code that none of its peer's open call-outs has.
     The codes this scope can see are avoided; a lent peer's open call-out in a third agency, or
     one made at the same moment for another activation (whose lock this does not hold), is met
-    by the database's constraint instead, and the batch is tried again with new codes: at a few
-    open call-outs a peer out of 9,000 codes that is rare, and two tries in a row rarer still."""
+    by the database's constraint instead, and the batch is tried again with new codes: with a
+    peer's few open call-outs among 9,000 codes that is rare, and twice in a row rarer still."""
+    if not calls:
+        return []
     taken: dict[int, set[str]] = {}
     for peer_id, code in (
         CallOut.objects.filter(peer_id__in=[c.peer_id for c in calls], state=CallState.CALLED)
