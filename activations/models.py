@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from agencies.models import IncidentType, TenantModel
 from roster.models import Peer
@@ -101,12 +102,23 @@ class CallOut(TenantModel):
     assistance = models.ForeignKey(
         "activations.AssistanceRequest", null=True, blank=True, on_delete=models.CASCADE
     )
+    # What the peer texts back with Y or N ("Y 4821"): unique among the peer's open call-outs,
+    # so a reply names one of them; free again once the call-out ends. Blank on call-outs made
+    # before replies by text (they are answered by the link only).
+    reply_code = models.CharField(max_length=4, blank=True)
 
     class Meta:
         ordering = ["called_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["activation", "peer"], name="callout_once_per_peer")
+            models.UniqueConstraint(fields=["activation", "peer"], name="callout_once_per_peer"),
+            # Also the index a reply is looked up by: its code among the open call-outs.
+            models.UniqueConstraint(
+                fields=["reply_code", "peer"],
+                condition=Q(state="called") & ~Q(reply_code=""),
+                name="callout_reply_code_open",
+            ),
         ]
+        indexes = [models.Index(fields=["reply_code", "called_at"], name="callout_reply_recent")]
 
     def __str__(self) -> str:
         return f"Call-out {self.pk}"

@@ -29,6 +29,7 @@ def render_callout(message: Message) -> Rendered | None:
         CallOut.objects.select_related("activation__incident_type", "agency__policy")
         .only(
             "state",
+            "reply_code",
             "agency__slug",
             "agency__policy__team_name",
             "activation__status",
@@ -46,7 +47,14 @@ def render_callout(message: Message) -> Rendered | None:
     # Never a.location nor a.briefing: a message outlives the erasure on close.
     what = a.incident_type.label + (f", {a.area}" if a.area else "")
     if message.channel == Channel.SMS:
-        body = f"{title} call-out: {what}. Details and your answer: {url}"
+        code = call.reply_code if settings.SMS_REPLIES else ""
+        if code:
+            body = (
+                f"{title} call-out: {what}. Reply Y {code} to accept, N {code} to decline. "
+                f"Details: {url}"
+            )
+        else:
+            body = f"{title} call-out: {what}. Details and your answer: {url}"
         return Rendered(to=recipient_address(message), subject="", body=body)
     body = (
         f"The {title} is activated.\n\n"

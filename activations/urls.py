@@ -26,4 +26,6 @@ urlpatterns = [
 # Outside the agency's signed-in pages: the link in a call-out works without an account.
 public_urlpatterns = [
     path("callouts/<slug:slug>/<str:token>/", views.respond, name="respond"),
+    # Set as the Twilio number's "A message comes in" webhook (HTTP POST).
+    path("sms/twilio/inbound/", views.sms_inbound, name="sms_inbound"),
 ]

@@ -10,15 +10,17 @@ from agencies import tenant_db
 from agencies.decorators import requires
 from agencies.selectors import agency_by_slug, partner_agencies, role_title
 from agencies.shortcuts import attempt, found_or_404
+from notifications import twilio_api
 from roster.selectors import person_by_number
 from security import audit
 from security.models import Outcome
 
 from . import selectors, tokens
+from .answer_words import told
 from .forms import ActivationForm, AddPeersForm, AskPartnerForm, ExternalTeamForm, OutreachForm
 from .services import activation as service
 from .services import outreach as outreach_service
-from .services import partners
+from .services import partners, sms_replies
 from .services.answers import respond as respond_service
 
 
@@ -229,6 +231,12 @@ def _respond(request, agency, callout_id):
             "call": call,
             "details": selectors.call_details(call=call),
             "outcome": outcome,
+            "told": outcome
+            and told(
+                outcome,
+                activation_open=call.activation.status == "open",
+                tells_supervisor=agency.policy.peer_notifies_supervisor,
+            ),
             "agency": agency,
             "policy": agency.policy,
         },
@@ -237,6 +245,16 @@ def _respond(request, agency, callout_id):
 
 def _link_problem(request, reason: str):
     return render(request, "activations/respond.html", {"problem": reason}, status=400)
+
+
+@twilio_api.webhook(failed=lambda: twilio_api.message_reply(sms_replies.TRY_AGAIN))
+def sms_inbound(request):
+    """A peer's reply to a call-out's text ("Y 4821"), from Twilio; the answer goes back as the
+    reply. No sign-in: the sender's number and the call-out's code name the call-out."""
+    text = sms_replies.answer(
+        from_number=request.POST.get("From", ""), body=request.POST.get("Body", "")
+    )
+    return twilio_api.message_reply(text)
 
 
 @require_POST

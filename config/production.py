@@ -12,7 +12,9 @@ _UNDELIVERED_SMS_BACKENDS = {
     "notifications.sms.FileSmsBackend",
     "notifications.sms.LocmemSmsBackend",
 }
-_HTTP_SMS_BACKEND = "notifications.sms.HttpSmsBackend"
+_TWILIO_SMS_BACKEND = "notifications.sms.TwilioSmsBackend"
+# Twilio's, by the name of the hand-written client it replaced (still accepted).
+_TWILIO_SMS_BACKENDS = {_TWILIO_SMS_BACKEND, "notifications.sms.HttpSmsBackend"}
 
 
 def missing_for_production(env: environ.Env, *, embedded: bool) -> list[tuple[str, str]]:
@@ -45,18 +47,18 @@ def missing_for_production(env: environ.Env, *, embedded: bool) -> list[tuple[st
         missing.append(
             (
                 "SMS_BACKEND",
-                f"where texts go, e.g. {_HTTP_SMS_BACKEND} with SMS_ACCOUNT_SID, SMS_AUTH_TOKEN "
+                f"where texts go, e.g. {_TWILIO_SMS_BACKEND} with SMS_ACCOUNT_SID, SMS_AUTH_TOKEN "
                 "and SMS_FROM (texts kept in files only with EMBEDDED=true)",
             )
         )
-    elif sms_backend == _HTTP_SMS_BACKEND:
+    elif sms_backend in _TWILIO_SMS_BACKENDS:
         for name, meaning in (
             ("SMS_ACCOUNT_SID", "the SMS service's account id"),
             ("SMS_AUTH_TOKEN", "the SMS service's secret"),
             ("SMS_FROM", "the number texts are sent from"),
         ):
             if not env.str(name, default=""):
-                missing.append((name, f"{meaning}, for {_HTTP_SMS_BACKEND}"))
+                missing.append((name, f"{meaning}, for {sms_backend}"))
     return missing
 
 

@@ -250,14 +250,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Peer Support <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# SMS: files under var/sms in the embedded default; notifications.sms.HttpSmsBackend speaks a
-# Twilio-style API (SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM).
+# SMS: files under var/sms in the embedded default; notifications.sms.TwilioSmsBackend sends
+# through Twilio (SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM; SMS_API_URL only for a
+# Twilio-compatible host). Its inbound webhook is /sms/twilio/inbound/ under SITE_URL.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileSmsBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 SMS_API_URL = env.str("SMS_API_URL", default="https://api.twilio.com/2010-04-01")
 SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
 SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
 SMS_FROM = env.str("SMS_FROM", default="")
+# A call-out's text asks for a reply ("Reply Y 4821 to accept"). Set it false while the number
+# has no inbound webhook, or the replies would go nowhere.
+SMS_REPLIES = env.bool("SMS_REPLIES", default=True)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 # Messages per delivery task: one transaction's notices go out as tasks of this many each.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=5)
@@ -383,5 +387,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every sign-in at INFO; failures are in the audit log already.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # The Twilio library logs each request's URL and headers at INFO: noise, and no more.
+    "loggers": {"axes": {"level": "WARNING"}, "twilio": {"level": "WARNING"}},
 }

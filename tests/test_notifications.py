@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agencies.choices import Role
 from notifications.models import Message, State
-from notifications.sms import HttpSmsBackend, PermanentError, TransientError
+from notifications.sms import HttpSmsBackend, PermanentError, TransientError, TwilioSmsBackend
 from tests.factories import member
 
 
@@ -25,7 +25,8 @@ class FakeTwilio(BaseHTTPRequestHandler):
         self.send_response(FakeTwilio.status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(json.dumps({"sid": "SM1"}).encode())
+        answer = {"sid": "SM1"} if FakeTwilio.status < 400 else {"code": 21211, "message": "No"}
+        self.wfile.write(json.dumps(answer).encode())
 
     def log_message(self, *args):
         pass
@@ -46,8 +47,8 @@ def fake_sms_api(settings):
     server.shutdown()
 
 
-def test_the_http_backend_posts_like_twilio(fake_sms_api):
-    HttpSmsBackend().send("+18165550142", "Call-out: answer here")
+def test_the_twilio_backend_sends_through_the_library_and_returns_the_message_id(fake_sms_api):
+    assert TwilioSmsBackend().send("+18165550142", "Call-out: answer here") == "SM1"
     (request,) = fake_sms_api.received
     assert request["path"] == "/2010-04-01/Accounts/AC123/Messages.json"
     assert request["To"] == ["+18165550142"]
@@ -61,13 +62,17 @@ def test_the_http_backend_posts_like_twilio(fake_sms_api):
 def test_server_errors_are_transient_and_refusals_permanent(fake_sms_api, status, error):
     fake_sms_api.status = status
     with pytest.raises(error):
-        HttpSmsBackend().send("+18165550142", "x")
+        TwilioSmsBackend().send("+18165550142", "x")
 
 
 def test_an_unreachable_service_is_transient(settings):
     settings.SMS_API_URL = "http://127.0.0.1:1"
     with pytest.raises(TransientError):
-        HttpSmsBackend().send("+18165550142", "x")
+        TwilioSmsBackend().send("+18165550142", "x")
+
+
+def test_the_old_http_backend_name_still_sends_through_twilio():
+    assert HttpSmsBackend is TwilioSmsBackend
 
 
 @pytest.mark.django_db

@@ -42,7 +42,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://peersupport_app:pw@db.example.org:5432/peersupport",
     "REDIS_URL": "redis://redis.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:pw@mail.example.org:587",
-    "SMS_BACKEND": "notifications.sms.HttpSmsBackend",
+    "SMS_BACKEND": "notifications.sms.TwilioSmsBackend",
     "SMS_ACCOUNT_SID": "AC0123456789",
     "SMS_AUTH_TOKEN": "sms-token",
     "SMS_FROM": "+15555550100",
@@ -132,8 +132,15 @@ def test_production_refuses_texts_kept_on_the_server(backend):
     assert refused(run("check", **without(SMS_BACKEND=backend))) == {"SMS_BACKEND"}
 
 
-def test_production_refuses_the_http_sms_backend_without_its_credentials():
-    result = run("check", **without("SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"))
+@pytest.mark.parametrize(
+    "backend",
+    # The second is the old name of the Twilio backend, still accepted.
+    ["notifications.sms.TwilioSmsBackend", "notifications.sms.HttpSmsBackend"],
+)
+def test_production_refuses_the_twilio_sms_backend_without_its_credentials(backend):
+    result = run(
+        "check", **without("SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM", SMS_BACKEND=backend)
+    )
     assert refused(result) == {"SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"}
 
 

@@ -17,9 +17,9 @@ from .callouts import call_next, fill, lock, outstanding, tell_peers
 
 @transaction.atomic
 def respond(*, callout: CallOut, accept: bool) -> str:
-    """The peer's answer from the link. Returns what happened, in words for the page.
-    Concurrent answers to one activation queue on its row (see `lock`), so the limit holds and
-    each answer sees the ones before it."""
+    """The peer's answer, from the link or a text reply (sms_replies). Returns what happened,
+    a key of `answer_words.told`. Concurrent answers to one activation queue on its row (see
+    `lock`), so the limit holds and each answer sees the ones before it."""
     activation = lock(callout.activation_id)
     call = CallOut.objects.select_for_update().get(pk=callout.pk)
     if call.state in {CallState.ACCEPTED, CallState.DECLINED}:

@@ -3,10 +3,11 @@
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from activations import reply_codes
 from activations.models import Activation, CallOut, CallState, Status
 from agencies import tenant_db
 from agencies.selectors import members_who_may
@@ -80,7 +81,7 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
         chosen = _choose(candidates(activation, agency=agency), count)
     with tenant_db.agency_scope(activation.agency_id):
         last = activation.callouts.order_by("-wave").values_list("wave", flat=True).first()
-        calls = CallOut.objects.bulk_create(
+        calls = _create_with_codes(
             [
                 CallOut(
                     agency=activation.agency,
@@ -98,6 +99,37 @@ def call_next(activation: Activation, *, count: int, agency=None, assistance=Non
         activation.last_wave_at = timezone.now()
         activation.save(update_fields=["last_wave_at"])
     return calls
+
+
+CODE_ATTEMPTS = 5
+
+
+def _create_with_codes(calls: list[CallOut]) -> list[CallOut]:
+    """Save the call-outs, each with a reply code that none of its peer's open call-outs has.
+    The codes this scope can see are avoided; a lent peer's open call-out in a third agency, or
+    one made at the same moment for another activation (whose lock this does not hold), is met
+    by the database's constraint instead, and the batch is tried again with new codes: with a
+    peer's few open call-outs among 9,000 codes that is rare, and twice in a row rarer still."""
+    if not calls:
+        return []
+    taken: dict[int, set[str]] = {}
+    for peer_id, code in (
+        CallOut.objects.filter(peer_id__in=[c.peer_id for c in calls], state=CallState.CALLED)
+        .exclude(reply_code="")
+        .values_list("peer_id", "reply_code")
+    ):
+        taken.setdefault(peer_id, set()).add(code)
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        for call in calls:
+            call.reply_code = reply_codes.new_code(taken.get(call.peer_id, set()))
+        try:
+            with transaction.atomic():  # a savepoint: only this insert is undone on a clash
+                return CallOut.objects.bulk_create(calls)
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS:
+                raise
+            log.warning("A reply code was taken meanwhile; new codes (try %d)", attempt + 1)
+    raise AssertionError("unreachable")
 
 
 def tell_peers(calls: list[CallOut], *, purpose: str) -> None:

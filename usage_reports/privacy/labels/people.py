@@ -151,6 +151,8 @@ LABELS: dict[str, dict[str, str]] = {
         "called_at": "When the call went out",
         "responded_at": "When the peer answered",
         "assistance": "The partner agency's request it came through, if any",
+        "reply_code": "The 4-digit code the peer texts back with Y or N; a reply's words and "
+        "the number it came from are not kept",
     },
     "activations.TimeEntry": {
         "peer": "Whose time",
