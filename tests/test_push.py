@@ -10,12 +10,13 @@ import pytest
 
 from activations import tokens
 from activations.models import CallOut
+from activations.services import activation as activations
 from agencies import tenant_db
 from notifications import push
 from notifications.management.commands.vapid_keys import new_pair
 from notifications.models import Channel, Message, PushSubscription, State
 from notifications.services import deliver
-from tests.factories import AgencyFactory, ShiftFactory
+from tests.factories import AgencyFactory, ShiftFactory, member
 from tests.support.push import Browser, PushService, b64url
 
 BRIEFING = "Two officers at the scene, one hurt; the family is at the hospital."
@@ -159,3 +160,16 @@ def test_an_unreachable_push_service_is_a_transient_failure(vapid, kcpd, peer, o
     [row] = push_rows(kcpd)
     with tenant_db.agency_scope(kcpd.pk), pytest.raises(push.TransientError):
         deliver(row.pk)
+
+
+def test_closing_before_the_push_went_stops_it_and_the_stand_down_is_not_pushed(
+    vapid, service, kcpd, peer, open_activation, django_capture_on_commit_callbacks
+):
+    subscribe(kcpd, peer, service, Browser())
+    activation = open_activation(kcpd, deliver=False)
+    with tenant_db.agency_scope(kcpd.pk), django_capture_on_commit_callbacks(execute=True):
+        activations.close(activation=activation, actor=member(kcpd, "coordinator"))
+    with tenant_db.agency_scope(kcpd.pk):
+        rows = Message.objects.filter(channel=Channel.PUSH)
+        assert [(m.purpose, m.state) for m in rows] == [("callout", State.CANCELLED)]
+    assert service.received == []
