@@ -30,18 +30,35 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Any other page asked for offline (the app opens at "/"): a plain page linking the copies this
+// device kept. Their paths matched LOOKUP_PATH when stored, so they hold no markup.
+function offlinePage() {
+  return caches
+    .open(LOOKUP_CACHE)
+    .then((cache) => cache.keys())
+    .then((kept) => {
+      const links = kept
+        .map((request) => new URL(request.url).pathname)
+        .filter((path) => LOOKUP_PATH.test(path))
+        .map((path) => `<li><a href="${path}">The on-call page (${path})</a></li>`)
+        .join("");
+      const body = links
+        ? `<p>You are offline. This device kept a copy of:</p><ul>${links}</ul>`
+        : "<p>You are offline, and this device has no saved copy of this page.</p>";
+      return new Response(
+        '<!doctype html><html lang="en"><meta charset="utf-8">' +
+          '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+          `<title>Offline</title><h1>Offline</h1>${body}</html>`,
+        { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
+      );
+    });
+}
+
 function offlineCopy(path) {
   return caches
     .open(LOOKUP_CACHE)
     .then((cache) => cache.match(path))
-    .then(
-      (copy) =>
-        copy ||
-        new Response(
-          "<!doctype html><title>Offline</title><p>You are offline, and this device has no saved copy of this page.</p>",
-          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
-        ),
-    );
+    .then((copy) => copy || offlinePage());
 }
 
 function fromStaticCache(request) {
@@ -60,6 +77,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (request.mode === "navigate" && LOOKUP_PATH.test(url.pathname) && !url.search) {
     event.respondWith(fetch(request).catch(() => offlineCopy(url.pathname)));
+  } else if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(() => offlinePage()));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(
       fetch(request).catch(() => fromStaticCache(request).then((hit) => hit || Response.error())),

@@ -149,6 +149,12 @@ def test_the_on_call_page_loads_offline_after_one_visit_with_its_age_until_sign_
     if SHOTS:  # not `shot`: axe-core, injected inline, is what this context's CSP refuses
         phone.screenshot(path=os.path.join(SHOTS, "officer-on-call-offline-phone.png"))
 
+    # Opened at its start ("/") offline, the app leads to the copy.
+    phone.goto(f"{live_server.url}/")
+    phone.get_by_role("link", name="The on-call page (/kcpd/on-call/)").click()
+    expect(on_call.get_by_role("heading", name="Dana Whitfield")).to_be_visible()
+    expect(banner).to_be_visible()
+
     phone.context.set_offline(False)
     phone.goto(f"{live_server.url}/kcpd/on-call/")
     expect(banner).to_have_count(0)  # online, the page itself
