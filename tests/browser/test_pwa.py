@@ -2,6 +2,7 @@
 manifest is valid, the service worker registers and activates at the site's root, and the
 officer's on-call page loads offline after one visit, saying how old it is, until sign-out."""
 
+import json
 import os
 import re
 import struct
@@ -10,9 +11,13 @@ import pytest
 from django.core.signals import request_started
 from playwright.sync_api import expect
 
+from agencies import tenant_db
 from agencies.choices import Role
+from notifications.management.commands.vapid_keys import new_pair
+from notifications.models import PushSubscription
 from tests.browser.conftest import PHONE, SHOTS
-from tests.factories import AgencyFactory, ShiftFactory, member
+from tests.factories import AgencyFactory, PeerFactory, ShiftFactory, member
+from tests.support.push import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -171,3 +176,70 @@ def test_the_on_call_page_loads_offline_after_one_visit_with_its_age_until_sign_
     phone.goto(f"{live_server.url}/kcpd/on-call/")
     expect(phone.get_by_text("this device has no saved copy")).to_be_visible()
     assert phone.refused == []
+
+
+@pytest.fixture
+def peer_page(phone, live_server, kcpd, settings):
+    """The peer's own page, push on."""
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = new_pair()
+    PeerFactory(agency=kcpd, person__user=member(kcpd, Role.PEER, username="peer.kcpd"))
+    sign_in(phone, live_server.url, "peer.kcpd")
+    return phone
+
+
+def test_a_peer_is_offered_call_outs_on_this_device_and_told_when_the_browser_cannot(
+    peer_page, live_server
+):
+    # Headless Chromium here reaches no push service: subscribing fails, and the page says so.
+    peer_page.goto(f"{live_server.url}/kcpd/me/")
+    section = peer_page.get_by_role("region", name="Call-outs on this device")
+    expect(section).to_contain_text("No device gets them yet.")
+    button = section.get_by_role("button", name="Get call-outs on this device")
+    expect(button).to_be_visible()  # shown by static/js/push.js, under the CSP
+    button.click()
+    expect(section.get_by_role("status")).to_contain_text("nothing changed")
+    assert peer_page.refused == []
+    if SHOTS:
+        peer_page.screenshot(path=os.path.join(SHOTS, "peer-me-push-phone.png"), full_page=True)
+
+
+# What the browser's PushManager would give, with keys made by the test, kept for the tab's
+# session as a browser keeps it: the page's script posts it as it comes.
+FAKE_PUSH_MANAGER = """(() => {
+  const made = () => ({endpoint: SUBSCRIPTION.endpoint, toJSON: () => (SUBSCRIPTION),
+    unsubscribe: async () => { sessionStorage.removeItem("subscribed"); return true; }});
+  PushManager.prototype.getSubscription = async () =>
+    sessionStorage.getItem("subscribed") ? made() : null;
+  PushManager.prototype.subscribe = async (options) => {
+    sessionStorage.setItem("keyBytes", options.applicationServerKey.byteLength);
+    sessionStorage.setItem("subscribed", "yes");
+    return made();
+  };
+})();"""
+
+
+def test_a_peer_subscribes_this_device_and_stops_it(peer_page, live_server):
+    keys = Browser().keys()
+    subscription = {"endpoint": "https://push.example.net/send/1", "keys": keys}
+    peer_page.context.add_init_script(
+        FAKE_PUSH_MANAGER.replace("SUBSCRIPTION", json.dumps(subscription))
+    )
+    peer_page.goto(f"{live_server.url}/kcpd/me/")
+    section = peer_page.get_by_role("region", name="Call-outs on this device")
+    section.get_by_role("button", name="Get call-outs on this device").click()
+    expect(peer_page.get_by_text("This device will get your call-outs.")).to_be_visible()
+    expect(section).to_contain_text("Devices getting them: 1.")
+    # The page's VAPID key went to the browser whole: an uncompressed P-256 point.
+    assert peer_page.evaluate("sessionStorage.getItem('keyBytes')") == "65"
+    with tenant_db.system_scope():
+        [made] = PushSubscription.objects.all()
+    assert (made.endpoint, made.p256dh, made.auth) == (
+        subscription["endpoint"], keys["p256dh"], keys["auth"],
+    )  # fmt: skip
+    expect(section.get_by_role("button", name="Get call-outs on this device")).to_be_hidden()
+    section.get_by_role("button", name="Stop call-outs on this device").click()
+    expect(peer_page.get_by_text("This device will no longer get your call-outs.")).to_be_visible()
+    assert peer_page.evaluate("sessionStorage.getItem('subscribed')") is None
+    with tenant_db.system_scope():
+        assert not PushSubscription.objects.exists()
+    assert peer_page.refused == []
