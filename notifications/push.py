@@ -16,11 +16,11 @@ from functools import cache
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
-from agencies.models import Agency
+from agencies.models import Agency, User
+from security.audit import audited
 
 from . import selectors
 from .models import Message, PushSubscription
@@ -98,7 +98,9 @@ def send(message: Message, url: str) -> int:
     return sent
 
 
-@transaction.atomic
+# Audited under the peer's page that does it (roster/views/push.py): who subscribed or stopped a
+# device, and when; never the device's address or keys.
+@audited("roster:push_subscribe")
 def subscribe(
     *,
     agency: Agency,
@@ -107,6 +109,7 @@ def subscribe(
     endpoint: str,
     p256dh: str,
     auth: str,
+    actor: User | None,
 ) -> PushSubscription:
     """This browser (its endpoint) gets the recipient's pushes in this agency; a browser that
     subscribes again, or for someone else on a shared device, replaces what it had."""
@@ -123,7 +126,10 @@ def subscribe(
     return subscription
 
 
-def unsubscribe(*, agency: Agency, recipient_type: str, recipient_id: int, endpoint: str) -> int:
+@audited("roster:push_unsubscribe")
+def unsubscribe(
+    *, agency: Agency, recipient_type: str, recipient_id: int, endpoint: str, actor: User | None
+) -> int:
     """Ends the recipient's subscription of that browser, or (no endpoint) of all of theirs;
     how many ended. Another recipient's is never touched."""
     mine = PushSubscription.objects.for_agency(agency).filter(

@@ -282,7 +282,7 @@ def test_a_lent_peer_subscribed_in_their_own_agency_gets_the_asking_agencys_call
             browsers[peer.pk] = Browser()
             push.subscribe(
                 agency=slmpd, recipient_type="person", recipient_id=peer.person_id,
-                endpoint=service.url(f"/{peer.pk}"), **browsers[peer.pk].keys(),
+                endpoint=service.url(f"/{peer.pk}"), actor=None, **browsers[peer.pk].keys(),
             )  # fmt: skip
         decide(login(people["deputy_chief"]), asked, "approve", django_capture_on_commit_callbacks)
         [call] = CallOut.objects.filter(assistance=asked)

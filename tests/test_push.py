@@ -52,6 +52,7 @@ def subscribe(agency, peer, service, browser, path="/push/dana"):
         return push.subscribe(
             agency=agency, recipient_type="person", recipient_id=peer.person_id,
             endpoint=service.url(path), p256dh=browser.p256dh, auth=b64url(browser.auth),
+            actor=None,
         )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from agencies.decorators import requires
 from notifications import push
 from notifications.forms import PushEndpointForm, PushSubscriptionForm
 from roster import selectors
+from security import audit
 
 
 def _my_person_id(request) -> int:
@@ -25,12 +26,12 @@ def push_subscribe(request, agency_slug):
     form = PushSubscriptionForm(request.POST)
     if not push.is_on():
         messages.error(request, "Push is not set up on this server.")
-    elif not form.is_valid():
+    elif not audit.form_valid(request, form):
         messages.error(request, "This browser's subscription could not be read; nothing changed.")
     else:
         push.subscribe(
             agency=request.agency, recipient_type="person", recipient_id=person_id,
-            **form.cleaned_data,
+            actor=request.user, **form.cleaned_data,
         )  # fmt: skip
         messages.success(request, "This device will get your call-outs.")
     return redirect("roster:me", agency_slug=agency_slug)
@@ -41,13 +42,14 @@ def push_subscribe(request, agency_slug):
 def push_unsubscribe(request, agency_slug):
     person_id = _my_person_id(request)
     form = PushEndpointForm(request.POST)
-    if not form.is_valid():
+    if not audit.form_valid(request, form):
         messages.error(request, "That device could not be read; nothing changed.")
         return redirect("roster:me", agency_slug=agency_slug)
     endpoint = form.cleaned_data["endpoint"]
     ended = push.unsubscribe(
-        agency=request.agency, recipient_type="person", recipient_id=person_id, endpoint=endpoint
-    )
+        agency=request.agency, recipient_type="person", recipient_id=person_id,
+        endpoint=endpoint, actor=request.user,
+    )  # fmt: skip
     if endpoint:
         messages.success(request, "This device will no longer get your call-outs.")
     else:
