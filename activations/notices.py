@@ -43,6 +43,10 @@ def render_callout(message: Message) -> Rendered | None:
         return None
     a = call.activation
     url = respond_url(call)
+    if message.channel == Channel.PUSH:
+        # The link alone: a push is shown on a locked phone, and the page behind the link
+        # says what, where and when while the activation is open (notifications/push.py).
+        return Rendered(to="push", subject="", body=url)
     title = call.agency.policy.team_name
     # Never a.location nor a.briefing: a message outlives the erasure on close.
     what = a.incident_type.label + (f", {a.area}" if a.area else "")

@@ -59,6 +59,15 @@ def register() -> None:
         using="EXISTS (SELECT 1 FROM roster_peer p WHERE p.person_id = roster_person.id"
         f" AND p.id {called})",
     )
+    # Their devices too, so that the call-out's push (written and sent in this agency) finds
+    # them; only those of the lent peers it called.
+    rls.add_policy(
+        "notifications.PushSubscription",
+        "called_lent_peer",
+        command="SELECT",
+        using="recipient_type = 'person' AND EXISTS (SELECT 1 FROM roster_peer p"
+        f" WHERE p.person_id = notifications_pushsubscription.recipient_id AND p.id {called})",
+    )
     rls.add_policy(
         "activations.TimeEntry",
         "called_lent_peer",

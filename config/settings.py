@@ -134,6 +134,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The installable app (static/manifest.webmanifest) and its service worker (/sw.js).
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
@@ -237,6 +240,9 @@ STORAGES = {
     },
 }
 
+# The web app manifest's own type (whitenoise knows no .webmanifest).
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -262,6 +268,12 @@ SMS_FROM = env.str("SMS_FROM", default="")
 # A call-out's text asks for a reply ("Reply Y 4821 to accept"). Set it false while the number
 # has no inbound webhook, or the replies would go nowhere.
 SMS_REPLIES = env.bool("SMS_REPLIES", default=True)
+# Web push for call-outs (notifications/push.py): on when both keys are set, off without them.
+# `manage.py vapid_keys` makes a pair; the public key is the one browsers subscribe with, and
+# changing it ends every subscription. The subject is how a push service reaches the operator.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:noreply@localhost")
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 # Messages per delivery task: one transaction's notices go out as tasks of this many each.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=5)

@@ -5,10 +5,12 @@ from django.urls import include, path
 from activations.urls import public_urlpatterns
 from agencies import views as agency_views
 from checkins.views import platform as checkin_platform
+from config import pwa
 from roster.views import signin
 
 urlpatterns = [
     path("healthz/", agency_views.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,6 +6,7 @@ from agencies.models import TenantModel
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "SMS"
+    PUSH = "push", "Push"
 
 
 class State(models.TextChoices):
@@ -61,3 +62,25 @@ class Message(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.channel} to {self.recipient_type} {self.recipient_id}"
+
+
+class PushSubscription(TenantModel):
+    """A browser that asked for call-outs by web push, for one recipient (as a Message names
+    one: a person or a user). What the browser's push service gave it: where to post, and the
+    keys that encrypt what is posted. A push service that answers "gone" ends it."""
+
+    recipient_type = models.CharField(max_length=20)
+    recipient_id = models.BigIntegerField()
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "endpoint"], name="push_endpoint_once")
+        ]
+        indexes = [models.Index(fields=["recipient_type", "recipient_id"])]
+
+    def __str__(self) -> str:
+        return f"push to {self.recipient_type} {self.recipient_id}"

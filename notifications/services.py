@@ -22,7 +22,7 @@ from agencies.models import Agency, User
 from agencies.transient import is_transient, retry_transient
 from security.audit import audited
 
-from . import registry
+from . import push, registry, selectors
 from .doorbell import enqueue_on_commit
 from .models import Channel, Message, State
 from .sms import PermanentError, TransientError, get_backend
@@ -67,6 +67,7 @@ def queue_each(
     if registry.get(purpose) is None:
         raise ValueError(f"No renderer is registered for {purpose!r}.")
     due = due_at or timezone.now()
+    pushed = _push_recipients(notices) if Channel.PUSH in channels else set()
     rows = [
         Message(
             agency=agency,
@@ -82,6 +83,7 @@ def queue_each(
         for subject, recipients in notices
         for kind, pk, label in recipients
         for channel in channels
+        if channel != Channel.PUSH or (kind, pk) in pushed
     ]
     if not rows:
         return []
@@ -107,6 +109,15 @@ def queue_each(
     if due <= timezone.now():
         enqueue_on_commit([m.pk for m in messages])
     return messages
+
+
+def _push_recipients(notices) -> set[tuple[str, int]]:
+    """Who gets the push of these notices: a recipient with a device subscribed, while push is
+    on; nobody else gets a push row, which could only be cancelled."""
+    if not push.is_on():
+        return set()
+    wanted = {(kind, pk) for _, recipients in notices for kind, pk, _ in recipients}
+    return selectors.push_recipients(recipients=wanted)
 
 
 def cancel_for(*, subject: models.Model, purposes: list[str] | None = None) -> int:
@@ -202,6 +213,8 @@ def deliver(pk: int) -> str:
     try:
         if message.channel == Channel.SMS:
             get_backend().send(rendered.to, rendered.body)
+        elif message.channel == Channel.PUSH:
+            push.send(message, rendered.body)
         else:
             email = EmailMessage(rendered.subject, rendered.body, to=[rendered.to])
             for filename, content, mimetype in rendered.attachments:

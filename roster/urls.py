@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, directory, me, oncall, schedule, team
+from .views import applications, directory, me, oncall, push, schedule, team
 
 app_name = "roster"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("on-call/", oncall.lookup, name="lookup"),
     path("on-call/print/", oncall.print_roster, name="print"),
     path("me/", me.me, name="me"),
+    path("me/push/", push.push_subscribe, name="push_subscribe"),
+    path("me/push/stop/", push.push_unsubscribe, name="push_unsubscribe"),
     path("roster/", team.team, name="team"),
     path("roster/peers/<int:pk>/", team.peer_detail, name="peer"),
     path("roster/peers/<int:pk>/status/", team.peer_status, name="peer_status"),

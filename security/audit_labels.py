@@ -72,6 +72,8 @@ PAGES = {
     "roster:applications": "Peer applications",
     "roster:lookup": "Who is on call",
     "roster:me": "Changed own availability",
+    "roster:push_subscribe": "Had a device get own call-outs by push",
+    "roster:push_unsubscribe": "Stopped call-outs by push on own device(s)",
     "roster:memo_decide": "Decided on a memo about a peer",
     "roster:peer": "A peer's page",
     "roster:peer_agreement": "Recorded a peer's signed agreement",

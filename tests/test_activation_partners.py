@@ -263,3 +263,34 @@ def test_a_proposed_partnership_shows_no_partner_peers(login, joplin, slmpd, slm
     joplin.policy.save()
     page = login(member(joplin, Role.OFFICER)).get("/joplin/on-call/").content.decode()
     assert "Dana" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.system_scope
+def test_a_lent_peer_subscribed_in_their_own_agency_gets_the_asking_agencys_call_out_by_push(
+    login, people, slmpd, asked, slmpd_peers, settings, django_capture_on_commit_callbacks
+):
+    from notifications import push
+    from notifications.management.commands.vapid_keys import new_pair
+    from notifications.models import Message
+    from tests.support.push import Browser, PushService
+
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = new_pair()
+    service, browsers = PushService(), {}
+    try:
+        for peer in slmpd_peers["on_call"]:
+            browsers[peer.pk] = Browser()
+            push.subscribe(
+                agency=slmpd, recipient_type="person", recipient_id=peer.person_id,
+                endpoint=service.url(f"/{peer.pk}"), actor=None, **browsers[peer.pk].keys(),
+            )  # fmt: skip
+        decide(login(people["deputy_chief"]), asked, "approve", django_capture_on_commit_callbacks)
+        [call] = CallOut.objects.filter(assistance=asked)
+        [post] = service.received
+    finally:
+        service.close()
+    assert post["path"] == f"/{call.peer_id}"
+    link = browsers[call.peer_id].decrypt(post["body"])["url"]
+    assert "/callouts/joplin/" in link
+    [row] = Message.objects.filter(channel="push")
+    assert (row.agency_id, row.state) == (asked.from_agency_id, "sent")

@@ -15,6 +15,7 @@ from activations.models import Activation, AssistanceRequest, CallOut, OutreachC
 from agencies import rls, tenant_db
 from agencies.models import Agency, Partnership
 from checkins import models as checkins
+from notifications.models import PushSubscription
 from roster.models import PeerStatusChange, TrainingRecord
 from security.models import AuditEvent
 from tests.factories import AgencyFactory, PeerFactory, PersonFactory, on_the_hour
@@ -72,6 +73,10 @@ def _fill_every_table(agency: Agency, partner: Agency) -> None:
     )
     checkins.RescheduleRequest.objects.create(agency=agency, appointment=appointment, reason="r")
     checkins.MissedCheckin.objects.create(agency=agency, appointment=appointment)
+    PushSubscription.objects.create(
+        agency=agency, recipient_type="person", recipient_id=peer.person_id,
+        endpoint="https://push.example.net/1", p256dh="k", auth="a",
+    )  # fmt: skip
 
 
 def _count(table: str) -> int:
@@ -154,6 +159,11 @@ def test_a_partner_reads_only_what_an_assistance_request_shows_it(filled):
     with tenant_db.system_scope():
         activation = Activation.objects.for_agency(agency).get()
     lent = PeerFactory(agency=partner)
+    with tenant_db.system_scope():
+        PushSubscription.objects.create(
+            agency=partner, recipient_type="person", recipient_id=lent.person_id,
+            endpoint="https://push.example.net/lent", p256dh="k", auth="a",
+        )  # fmt: skip
     with tenant_db.agency_scope(partner.pk):
         # Asked for peers: the activation it was asked about, and nothing else of the agency.
         assert list(Activation.objects.all()) == [activation]
@@ -164,6 +174,7 @@ def test_a_partner_reads_only_what_an_assistance_request_shows_it(filled):
         assert not AssistanceRequest.objects.exists()
     with tenant_db.agency_scope(agency.pk):
         assert not apps.get_model("roster", "Peer").objects.filter(pk=lent.pk).exists()
+        assert not PushSubscription.objects.filter(agency=partner).exists()
         CallOut.objects.create(
             agency=agency,
             activation=activation,
@@ -172,6 +183,10 @@ def test_a_partner_reads_only_what_an_assistance_request_shows_it(filled):
         )
         # Called, the lent peer is readable by the asking agency; the partner's others are not.
         assert list(apps.get_model("roster", "Peer").objects.filter(agency=partner)) == [lent]
+        # And so are the lent peer's devices, for the call-out's push; read, never changed.
+        [device] = PushSubscription.objects.filter(agency=partner)
+        assert device.endpoint.endswith("/lent")
+        assert PushSubscription.objects.filter(agency=partner).delete()[0] == 0
 
 
 def test_memberships_are_read_across_agencies_only_by_their_own_user(agency, other_agency, users):

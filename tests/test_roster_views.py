@@ -51,6 +51,9 @@ POSTED = [
     Page("roster:application_interview", "roster.manage", obj="application", method="post"),
     Page("roster:application_decide", "application.view", obj="application", method="post"),
     Page("roster:shift_delete", "schedule.manage", obj="shift", method="post", ok=302),
+    # Push for the peer's own devices: an empty post is refused with a message, back to the page.
+    Page("roster:push_subscribe", "peer.self", method="post", ok=302),
+    Page("roster:push_unsubscribe", "peer.self", method="post", ok=302),
     # The upload is the coordinator's own: the admin, who may import too, does not see it.
     Page("roster:people_import_confirm", "directory.manage", obj="staged", method="post",
          answers={Role.ADMIN: 404}),

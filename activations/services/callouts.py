@@ -19,6 +19,8 @@ from roster.models import Peer
 log = logging.getLogger(__name__)
 
 PEER_CHANNELS = [Channel.EMAIL, Channel.SMS]
+# A call-out also goes by web push to the peer's subscribed devices (none: no row).
+CALLOUT_CHANNELS = [*PEER_CHANNELS, Channel.PUSH]
 
 
 def lock(activation_id: int) -> Activation:
@@ -143,7 +145,7 @@ def tell_peers(calls: list[CallOut], *, purpose: str) -> None:
         notices=[
             (call, [("person", call.peer.person_id, call.peer.person.full_name)]) for call in calls
         ],
-        channels=PEER_CHANNELS,
+        channels=CALLOUT_CHANNELS if purpose == "callout" else PEER_CHANNELS,
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -6,6 +7,8 @@ from django.utils import timezone
 from agencies import clock
 from agencies.decorators import requires
 from agencies.shortcuts import attempt
+from notifications import push
+from notifications import selectors as notices
 from roster import panels, selectors
 from roster.forms import AvailabilityForm
 from roster.services import oncall
@@ -45,5 +48,10 @@ def me(request, agency_slug):
             "shifts": selectors.shifts_ahead(peer=peer, now=now)[:20],
             "trainings": selectors.trainings_of(peer=peer)[:20],
             "panels": panels.for_peer(peer),
+            # Empty when push is off: the page then offers no subscription.
+            "push_key": settings.VAPID_PUBLIC_KEY if push.is_on() else "",
+            "push_devices": notices.device_count(
+                agency=request.agency, recipient_type="person", recipient_id=peer.person_id
+            ),
         },
     )

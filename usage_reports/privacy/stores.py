@@ -146,6 +146,12 @@ STORES = [
            "Notices waiting or sent: which notice, to whom, and whether it went out. The text "
            "is not kept (it is written when sent); an outreach card's row is deleted once sent.",
            ["outbox.view"], (), kept_for="outbox", title="Outbox"),
+    _store("notifications.PushSubscription", "messages",
+           "Each phone or computer you asked to get your call-outs as notifications: where its "
+           "push service takes them, and its keys. A call-out's push carries only the link.",
+           (), [YOU + " (how many devices)"],
+           "Until you stop it on your page, or the push service says the device is gone.",
+           title="Devices that get your call-outs"),
     _store("file:mail", "messages",
            "In the embedded set-up (no mail server), each email is written to a file instead "
            "of sent, whole: address, subject and text.", (),

@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "subject_id": "Which record it is about, by number",
         "recipient_type": "Whether it goes to a person or an account",
         "recipient_id": "Whom it goes to, by number",
-        "channel": "Email or text message",
+        "channel": "Email, text message or push",
         "recipient_label": "The recipient's name, as the outbox page shows it",
         "state": "Waiting, sending, sent, failed or stopped",
         "attempts": "How many times sending was tried",
@@ -106,6 +106,14 @@ LABELS: dict[str, dict[str, str]] = {
         "claimed_at": "When a worker took it to send",
         "sent_at": "When it went",
         "created_at": "When it was written",
+    },
+    "notifications.PushSubscription": {
+        "recipient_type": "Whose device it is: a person",
+        "recipient_id": "Whose device it is, by number",
+        "endpoint": "The address the device's push service gave it (the browser maker's)",
+        "p256dh": "The device's public key, which call-out links are encrypted with",
+        "auth": "The device's secret for the same",
+        "created_at": "When it was subscribed",
     },
     "admin.LogEntry": {
         "action_time": "When",
